@@ -1,0 +1,189 @@
+package kernel
+
+import (
+	"iter"
+	"runtime"
+	"runtime/debug"
+)
+
+// gState is a simulated goroutine's scheduling state.
+type gState uint8
+
+const (
+	gRunnable gState = iota // in Sim.runq, or the running goroutine at a sync point
+	gRunning                // the one goroutine executing user code
+	gBlocked                // parked; only Ready makes it runnable again
+	gDead                   // finished; removed from Sim.all
+)
+
+// G is a simulated goroutine.
+type G struct {
+	id  uint64 // 1 for the run's main goroutine, then in creation order
+	sim *Sim   // the simulation the goroutine belongs to; never changes
+
+	// gp is the runtime identity of the coroutine's goroutine, set when it
+	// first runs; Current compares it with getg().
+	gp uintptr
+
+	fn    func()                  // the goroutine's body
+	next  func() (struct{}, bool) // resumes the coroutine (driver side)
+	yield func(struct{}) bool     // suspends the coroutine (goroutine side)
+
+	state  gState
+	allIdx int // index in sim.all while alive
+
+	// wait says what a blocked goroutine waits for, in the words of Go's own
+	// goroutine dumps ("chan receive", "select", "sync.Mutex.Lock", "sleep").
+	wait string
+
+	killed bool      // set when the run is over: the goroutine must unwind at its next sync point
+	report bool      // resumed only to record its stack into pcs
+	pcs    []uintptr // stack recorded for a deadlock report
+
+	prio uint64 // PCT priority; larger runs first
+
+	// Owner is what the goroutine belongs to besides its simulation (the
+	// simulated node, set by the network shim); inherited by goroutines it starts.
+	Owner any
+}
+
+// ID returns the goroutine's number in its simulation (main is 1).
+func (g *G) ID() uint64 { return g.id }
+
+// Sim returns the simulation the goroutine runs in.
+func (g *G) Sim() *Sim { return g.sim }
+
+// Sync is a scheduling point: the strategy chooses who runs next among the
+// runnable goroutines and g itself. It returns when g is chosen.
+func (g *G) Sync() {
+	s := g.sim
+	if g.killed {
+		return
+	}
+	next := s.choose(g)
+	if next != g {
+		g.state = gRunnable
+		s.runq = append(s.runq, g)
+		s.nextG = next
+		g.suspend()
+		return
+	}
+	if s.state != running {
+		g.halt()
+	}
+}
+
+// halt stops the running goroutine for good once the run's outcome is fixed:
+// it waits to be unwound with the others.
+func (g *G) halt() {
+	g.state = gRunnable
+	g.sim.nextG = nil
+	g.suspend()
+}
+
+// Park blocks g until some other party calls Ready(g). reason says what g waits
+// for, for deadlock reports.
+func (g *G) Park(reason string) {
+	if g.killed {
+		runtime.Goexit()
+	}
+	g.state = gBlocked
+	g.wait = reason
+	g.suspend()
+}
+
+// suspend hands control back to the driver and returns when g is resumed for
+// real (not merely to report its stack); a killed g unwinds instead.
+func (g *G) suspend() {
+	for {
+		g.yield(struct{}{})
+		if !g.report {
+			break
+		}
+		g.report = false
+		g.pcs = callers()
+	}
+	if g.killed {
+		runtime.Goexit()
+	}
+}
+
+func callers() []uintptr {
+	pcs := make([]uintptr, 64)
+	return pcs[:runtime.Callers(3, pcs)]
+}
+
+// Ready makes the blocked goroutine g runnable. It must be called from inside
+// g's simulation (by another goroutine or a timer).
+func (s *Sim) Ready(g *G) {
+	if g.state != gBlocked {
+		panic("simgen internal error: Ready of a goroutine that is not blocked")
+	}
+	g.state = gRunnable
+	g.wait = ""
+	s.runq = append(s.runq, g)
+}
+
+// Go starts fn as a new simulated goroutine owned by the same Owner as the
+// caller. Starting a goroutine is a scheduling point.
+func (g *G) Go(fn func()) {
+	g.sim.spawn(fn, g.Owner)
+	g.Sync()
+}
+
+// spawn creates a runnable goroutine; it does not run until chosen.
+func (s *Sim) spawn(fn func(), owner any) *G {
+	s.lastID++
+	g := &G{id: s.lastID, sim: s, fn: fn, Owner: owner, state: gRunnable}
+	g.next, _ = iter.Pull(g.body)
+	g.allIdx = len(s.all)
+	s.all = append(s.all, g)
+	s.runq = append(s.runq, g)
+	s.strat.spawned(s, g)
+	s.h.mix(tagSpawn, g.id)
+	return g
+}
+
+// body is the coroutine: it runs fn and turns every way of ending (return,
+// panic, runtime.Goexit) into a state change the driver can see.
+func (g *G) body(yield func(struct{}) bool) {
+	g.yield = yield
+	g.gp = getg()
+	if g.killed {
+		g.exit(false)
+		return
+	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if p := recover(); p != nil {
+			if !g.killed {
+				g.sim.fail(&PanicError{Value: p, Stack: userStack(debug.Stack()), Goroutine: g.id})
+			}
+			g.exit(false)
+			return
+		}
+		// runtime.Goexit: iter.Pull re-raises it in the driver, which restarts itself.
+		g.exit(true)
+	}()
+	g.fn()
+	returned = true
+	g.exit(false)
+}
+
+// exit removes a finished goroutine from the simulation.
+func (g *G) exit(goexit bool) {
+	s := g.sim
+	g.state = gDead
+	g.gp = 0
+	last := s.all[len(s.all)-1]
+	s.all[g.allIdx] = last
+	last.allIdx = g.allIdx
+	s.all = s.all[:len(s.all)-1]
+	s.h.mix(tagExit, g.id)
+	if g == s.main && !g.killed {
+		s.mainExited(goexit)
+	}
+}

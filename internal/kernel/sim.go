@@ -1,0 +1,378 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Epoch is the wall-clock time at which every simulation starts.
+var Epoch = time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// DefaultWatchdog is the wall-clock time a goroutine may run without reaching
+// a synchronization point before the run fails.
+const DefaultWatchdog = 10 * time.Second
+
+// Config describes one simulation run.
+type Config struct {
+	Seed     uint64
+	Strategy Strategy      // nil means RandomWalk{}
+	MaxSteps uint64        // scheduling decisions before the run fails; 0: no limit
+	MaxTime  time.Duration // virtual time before the run fails; 0: no limit
+	Watchdog time.Duration // wall-clock bound between sync points; 0: DefaultWatchdog, <0: off
+
+	// GoexitEndsRun makes runtime.Goexit in the main goroutine end the run
+	// (as t.FailNow ends a test) instead of Go's rule for func main, where the
+	// program continues until every other goroutine is done.
+	GoexitEndsRun bool
+}
+
+// runState is the life cycle of a Sim.
+type runState uint8
+
+const (
+	running   runState = iota // the driver loop is choosing goroutines
+	finished                  // main returned (or Goexit ended the run): outcome fixed
+	failed                    // err is set: outcome fixed
+	unwinding                 // outcome fixed; leftover goroutines are being unwound
+	done                      // every goroutine is gone; Run may return
+)
+
+// Sim is one simulation. Its fields are touched only by the goroutine that
+// currently runs (one at a time, handed over by coroutine switches), except
+// where a field says otherwise.
+type Sim struct {
+	cfg   Config
+	strat strategy
+	rng   *Rand
+	h     hash
+
+	now    int64         // virtual nanoseconds since Epoch
+	nowPub atomic.Int64  // now, published at every jump for the watchdog
+	steps  atomic.Uint64 // scheduling decisions so far; read by the watchdog
+
+	// cur is the goroutine executing user code, nil while the driver runs
+	// (between goroutines, or firing timers). Atomic because Current reads it
+	// from goroutines outside this simulation.
+	cur   atomic.Pointer[G]
+	nextG *G // the goroutine a yielding goroutine chose to run next
+
+	runq   []*G // runnable goroutines, in no meaningful order
+	all    []*G // live goroutines; G.allIdx indexes it
+	lastID uint64
+	main   *G
+
+	timers timerHeap
+
+	state runState
+	err   error
+
+	mainGoexit bool // main called runtime.Goexit under Go's rule for func main
+
+	// exts holds per-run state of the shims (network, nodes, disk), keyed by
+	// a value private to each shim.
+	exts map[any]any
+
+	doneCh chan struct{} // closed when state reaches done
+
+	// abandoned is set by Run when the watchdog fired: the driver is stuck in
+	// a goroutine, and if that goroutine ever returns the driver must stop.
+	abandoned atomic.Bool
+}
+
+// Result describes a finished run.
+type Result struct {
+	Seed     uint64
+	Strategy string        // the strategy actually used (a Portfolio resolves to one)
+	Steps    uint64        // scheduling decisions
+	Elapsed  time.Duration // virtual time simulated
+	Hash     uint64        // trace hash over every decision of the run
+	Err      error         // nil, or *PanicError, *DeadlockError, *WatchdogError, *LimitError
+}
+
+// Run runs main as the main goroutine of a new simulation and returns when
+// the run is over: main returned, a goroutine panicked, the run deadlocked or
+// hit a limit, or the watchdog fired. Goroutines still alive when the outcome
+// is fixed are unwound with runtime.Goexit (their deferred calls run, and any
+// simulation operation they attempt ends them again) so that many runs fit in
+// one process.
+func Run(cfg Config, main func()) Result {
+	s := newSim(cfg)
+	s.main = s.spawn(main, nil)
+	register(s)
+	defer unregister(s)
+	go s.drive()
+	var wd *watchdog
+	if cfg.Watchdog >= 0 {
+		wd = startWatchdog(s)
+	}
+	select {
+	case <-s.doneCh:
+		wd.stop()
+		return s.result()
+	case err := <-wd.fired():
+		// The driver is stuck inside a goroutine: report what was known when
+		// it got stuck and never look at s again.
+		s.abandoned.Store(true)
+		return Result{Seed: cfg.Seed, Strategy: err.Strategy, Steps: err.Steps, Elapsed: err.Elapsed, Err: err}
+	}
+}
+
+func newSim(cfg Config) *Sim {
+	if cfg.Watchdog == 0 {
+		cfg.Watchdog = DefaultWatchdog
+	}
+	if cfg.Strategy == nil {
+		cfg.Strategy = RandomWalk{}
+	}
+	s := &Sim{cfg: cfg, rng: NewRand(cfg.Seed), h: fnvOffset, doneCh: make(chan struct{})}
+	s.strat = cfg.Strategy.build(s.rng)
+	return s
+}
+
+func (s *Sim) result() Result {
+	return Result{
+		Seed:     s.cfg.Seed,
+		Strategy: s.strat.String(),
+		Steps:    s.steps.Load(),
+		Elapsed:  time.Duration(s.now),
+		Hash:     uint64(s.h),
+		Err:      s.err,
+	}
+}
+
+// drive runs the driver loop on the current goroutine. A goroutine that calls
+// runtime.Goexit takes the driver down with it (iter.Pull propagates Goexit to
+// the resumer), so drive restarts itself on a fresh goroutine when that happens.
+func (s *Sim) drive() {
+	normal := false
+	defer func() {
+		if !normal {
+			go s.drive()
+		}
+	}()
+	s.loop()
+	s.unwind()
+	normal = true
+	s.state = done
+	close(s.doneCh)
+}
+
+// loop resumes goroutines until the run's outcome is fixed.
+func (s *Sim) loop() {
+	for s.state == running {
+		g := s.nextG
+		s.nextG = nil
+		if g == nil {
+			g = s.choose(nil)
+			if g == nil {
+				s.advance()
+				continue
+			}
+			if s.state != running {
+				break
+			}
+		}
+		s.resume(g)
+		if s.abandoned.Load() {
+			runtime.Goexit() // the watchdog gave up on this run; touch nothing more
+		}
+	}
+}
+
+func (s *Sim) resume(g *G) {
+	g.state = gRunning
+	s.cur.Store(g)
+	g.next()
+	s.cur.Store(nil)
+}
+
+// stepped records one scheduling decision and enforces the step limit.
+func (s *Sim) stepped() {
+	n := s.steps.Add(1)
+	if s.cfg.MaxSteps > 0 && n > s.cfg.MaxSteps && s.state == running {
+		s.fail(&LimitError{What: "steps", Limit: s.cfg.MaxSteps})
+	}
+}
+
+// choose returns the goroutine to run next among the runnable ones and cur
+// (nil when the driver chooses), removing it from runq. It returns nil when
+// nothing is runnable.
+func (s *Sim) choose(cur *G) *G {
+	n := len(s.runq)
+	if cur != nil {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	s.stepped()
+	i := s.strat.choose(s, cur, n)
+	var g *G
+	if cur != nil && i == n-1 {
+		g = cur
+	} else {
+		g = s.runq[i]
+		last := len(s.runq) - 1
+		s.runq[i] = s.runq[last]
+		s.runq = s.runq[:last]
+	}
+	s.h.mix(tagPick, g.id)
+	return g
+}
+
+// advance moves the clock to the earliest timer and fires every timer due
+// then, or ends the run when there is none.
+func (s *Sim) advance() {
+	if len(s.timers) == 0 {
+		s.fail(s.deadlockError())
+		return
+	}
+	when := s.timers[0].when
+	if s.cfg.MaxTime > 0 && when > int64(s.cfg.MaxTime) {
+		s.fail(&LimitError{What: "virtual time", Limit: uint64(s.cfg.MaxTime)})
+		return
+	}
+	if when > s.now {
+		s.now = when
+		s.nowPub.Store(when)
+		s.h.mix(tagTime, uint64(when))
+	}
+	for len(s.timers) > 0 && s.timers[0].when <= s.now && s.state == running {
+		t := s.timers.pop()
+		t.f()
+	}
+}
+
+// fail fixes the run's outcome as the error err; the first failure wins.
+func (s *Sim) fail(err error) {
+	if s.state != running {
+		return
+	}
+	s.state = failed
+	s.err = err
+}
+
+func (s *Sim) mainExited(goexit bool) {
+	if s.state != running {
+		return
+	}
+	if goexit && !s.cfg.GoexitEndsRun {
+		s.mainGoexit = true // Go keeps running the other goroutines
+		return
+	}
+	s.state = finished
+}
+
+// unwind ends every goroutine still alive, in creation order so that the
+// deferred calls they run happen in a seed-independent order.
+func (s *Sim) unwind() {
+	s.state = unwinding
+	for len(s.all) > 0 {
+		g := s.all[0]
+		for _, o := range s.all {
+			if o.id < g.id {
+				g = o
+			}
+		}
+		g.killed = true
+		s.resume(g)
+	}
+}
+
+// Now returns the virtual time elapsed since Epoch.
+func (s *Sim) Now() time.Duration { return time.Duration(s.now) }
+
+// Rand returns the next random draw handed to user code (mixed into the hash).
+func (s *Sim) Rand() uint64 {
+	v := s.rng.Uint64()
+	s.h.mix(tagRand, v)
+	return v
+}
+
+// Intn returns a random int in [0, n) drawn from the run's generator.
+func (s *Sim) Intn(n int) int {
+	v := s.rng.Intn(n)
+	s.h.mix(tagRand, uint64(v))
+	return v
+}
+
+// Event mixes a shim-level event (a message delivered, a fault injected) into
+// the trace hash.
+func (s *Sim) Event(v uint64) { s.h.mix(tagEvent, v) }
+
+// Seed returns the run's seed.
+func (s *Sim) Seed() uint64 { return s.cfg.Seed }
+
+// Steps returns the number of scheduling decisions so far.
+func (s *Sim) Steps() uint64 { return s.steps.Load() }
+
+// NumGoroutine returns the number of live simulated goroutines.
+func (s *Sim) NumGoroutine() int { return len(s.all) }
+
+// Over reports whether the run's outcome is fixed.
+func (s *Sim) Over() bool { return s.state != running }
+
+// Ext returns the shim state stored under key, creating it with mk on first use.
+func (s *Sim) Ext(key any, mk func() any) any {
+	if v, ok := s.exts[key]; ok {
+		return v
+	}
+	if s.exts == nil {
+		s.exts = make(map[any]any)
+	}
+	v := mk()
+	s.exts[key] = v
+	return v
+}
+
+// registry lists the simulations running in this process, so that Current
+// can tell a simulated goroutine from a native one.
+var registry struct {
+	mu   sync.Mutex
+	sims atomic.Pointer[[]*Sim] // copy-on-write; nil when none runs
+}
+
+func register(s *Sim) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	var list []*Sim
+	if old := registry.sims.Load(); old != nil {
+		list = append(list, *old...)
+	}
+	list = append(list, s)
+	registry.sims.Store(&list)
+}
+
+func unregister(s *Sim) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	var list []*Sim
+	for _, o := range *registry.sims.Load() {
+		if o != s {
+			list = append(list, o)
+		}
+	}
+	if len(list) == 0 {
+		registry.sims.Store(nil)
+		return
+	}
+	registry.sims.Store(&list)
+}
+
+// Current returns the simulated goroutine executing the caller, or nil when
+// the caller is not a simulated goroutine.
+func Current() *G {
+	list := registry.sims.Load()
+	if list == nil {
+		return nil
+	}
+	gp := getg()
+	for _, s := range *list {
+		if g := s.cur.Load(); g != nil && g.gp == gp {
+			return g
+		}
+	}
+	return nil
+}

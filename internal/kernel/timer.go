@@ -1,0 +1,127 @@
+package kernel
+
+import "time"
+
+// Timer is an event on the virtual clock. Its callback runs on the driver,
+// between goroutines, and must not block: it may make goroutines runnable,
+// start goroutines, or perform non-blocking channel operations.
+type Timer struct {
+	sim  *Sim
+	f    func()
+	when int64  // virtual time at which f runs
+	seq  uint64 // seed-drawn tie-breaker among timers due at the same instant
+	idx  int    // index in sim.timers, or -1 when not pending
+}
+
+// NewTimer returns an unscheduled timer of s that runs f when it fires.
+func (s *Sim) NewTimer(f func()) *Timer { return &Timer{sim: s, f: f, idx: -1} }
+
+// ScheduleAfter (re)schedules t to fire d after the current virtual time;
+// d <= 0 fires it the next time every goroutine is blocked.
+func (t *Timer) ScheduleAfter(d time.Duration) {
+	s := t.sim
+	when := s.now
+	if d > 0 {
+		when += int64(d)
+		if when < s.now { // overflow: never
+			when = 1<<63 - 1
+		}
+	}
+	t.Schedule(when)
+}
+
+// Schedule (re)schedules t to fire at the virtual time when.
+func (t *Timer) Schedule(when int64) {
+	s := t.sim
+	t.Cancel()
+	t.when = when
+	t.seq = s.rng.Uint64()
+	s.timers.push(t)
+}
+
+// Cancel unschedules t and reports whether it was pending.
+func (t *Timer) Cancel() bool {
+	if t.idx < 0 {
+		return false
+	}
+	t.sim.timers.remove(t.idx)
+	return true
+}
+
+// Pending reports whether t is scheduled and has not fired.
+func (t *Timer) Pending() bool { return t.idx >= 0 }
+
+// When returns the virtual time (since Epoch) at which t fires or fired.
+func (t *Timer) When() time.Duration { return time.Duration(t.when) }
+
+// timerHeap is a binary min-heap ordered by (when, seq).
+type timerHeap []*Timer
+
+func (h timerHeap) less(i, j int) bool {
+	a, b := h[i], h[j]
+	return a.when < b.when || a.when == b.when && a.seq < b.seq
+}
+
+func (h timerHeap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx = i
+	h[j].idx = j
+}
+
+func (h *timerHeap) push(t *Timer) {
+	t.idx = len(*h)
+	*h = append(*h, t)
+	h.up(t.idx)
+}
+
+func (h *timerHeap) pop() *Timer {
+	t := (*h)[0]
+	h.remove(0)
+	return t
+}
+
+func (h *timerHeap) remove(i int) {
+	old := *h
+	last := len(old) - 1
+	t := old[i]
+	if i != last {
+		old.swap(i, last)
+	}
+	old[last] = nil
+	*h = old[:last]
+	if i != last {
+		h.down(i)
+		h.up(i)
+	}
+	t.idx = -1
+}
+
+func (h timerHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+func (h timerHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h.swap(i, m)
+		i = m
+	}
+}

@@ -1,0 +1,27 @@
+package simstd
+
+import "github.com/simgen/simgen/internal/kernel"
+
+// Chan is a channel; *Chan[T] stands for chan T, <-chan T and chan<- T in
+// generated code, and a nil *Chan is a nil channel. Its methods follow the
+// Go specification: Send (c <- v), Recv (<-c), Recv2 (v, ok := <-c), Close,
+// Len, Cap and Range (for v := range c). The messages of the panics they raise
+// are the Go runtime's ("send on closed channel", "close of nil channel", …).
+type Chan[T any] = kernel.Chan[T]
+
+// NewChan returns a new channel with the given buffer size: make(chan T, size).
+func NewChan[T any](size int) *Chan[T] { return kernel.NewChan[T](size) }
+
+// SelectCase is one case of Select, made by Chan.RecvCase or Chan.SendCase.
+type SelectCase = kernel.SelectCase
+
+// RecvCase and SendCase are the two kinds of select case.
+type (
+	RecvCase[T any] = kernel.RecvCase[T]
+	SendCase[T any] = kernel.SendCase[T]
+)
+
+// Select runs a select statement: it returns the index of the case that
+// proceeded, or -1 (hasDefault only) for the default case. With no case and
+// no default it blocks forever, like select {}.
+func Select(hasDefault bool, cases ...SelectCase) int { return kernel.Select(hasDefault, cases...) }
