@@ -102,17 +102,20 @@ func (q *waitq[T]) remove(w *waiter[T]) {
 	w.next, w.prev = nil, nil
 }
 
-// peek returns the first waiter that can still complete, dropping stale
-// select cases on the way.
+// peek returns the first waiter that can still complete, dropping on the
+// way stale select cases and the waiters of goroutines unwound when their
+// run ended (a channel can outlive a run: package-level channels do).
 func (q *waitq[T]) peek() *waiter[T] {
 	for w := q.first; w != nil; w = q.first {
-		if w.sel == nil || !w.sel.claimed.Load() {
+		if (w.sel == nil || !w.sel.claimed.Load()) && !w.stale() {
 			return w
 		}
 		q.remove(w)
 	}
 	return nil
 }
+
+func (w *waiter[T]) stale() bool { return w.g != nil && w.g.state == gDead }
 
 // take dequeues the first waiter that can complete and claims it for actor
 // (nil for a native goroutine). It panics, leaving the queue as it was, when
@@ -314,7 +317,7 @@ func (c *Chan[T]) close(actor *Sim) {
 	}
 	for _, q := range []*waitq[T]{&c.recvq, &c.sendq} {
 		for w := q.first; w != nil; w = w.next {
-			if w.g != nil && w.g.sim != actor && (w.sel == nil || !w.sel.claimed.Load()) {
+			if w.g != nil && w.g.sim != actor && !w.stale() && (w.sel == nil || !w.sel.claimed.Load()) {
 				c.mu.Unlock()
 				panic(ErrCrossWake)
 			}

@@ -1,0 +1,171 @@
+package simstd
+
+import (
+	"cmp"
+	"iter"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/simgen/simgen/internal/kernel"
+)
+
+// MapRange iterates over m for a rewritten `for k, v := range m`. Inside a
+// simulation the order is a seeded shuffle of the keys in a canonical order,
+// so it does not depend on hashing or memory addresses; outside, it is Go's
+// own map order. As in Go, an entry deleted before it is reached is not
+// produced, values are read when their entry is reached, and entries added
+// during the iteration are not produced.
+//
+// The canonical order compares keys by value: numbers, strings and booleans
+// naturally, arrays and structs field by field, interfaces by dynamic type
+// name then value, and pointers by the values they point to (up to a small
+// depth). Two distinct pointers to equal values, and channels, fall back to
+// their addresses: that order is not reproducible.
+func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
+	g := kernel.Current()
+	if g == nil {
+		return func(yield func(K, V) bool) {
+			for k, v := range m {
+				if !yield(k, v) {
+					return
+				}
+			}
+		}
+	}
+	keys := make([]K, 0, len(m))
+	snapshot := make([]V, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortKeys(keys)
+	s := g.Sim()
+	for i := len(keys) - 1; i > 0; i-- {
+		j := s.Intn(i + 1)
+		keys[i], keys[j] = keys[j], keys[i]
+	}
+	for _, k := range keys {
+		snapshot = append(snapshot, m[k])
+	}
+	return func(yield func(K, V) bool) {
+		for i, k := range keys {
+			v := snapshot[i]
+			if k == k { // NaN keys cannot be looked up again
+				var ok bool
+				if v, ok = m[k]; !ok {
+					continue
+				}
+			}
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// sortKeys sorts keys into the canonical order.
+func sortKeys[K comparable](keys []K) {
+	switch ks := any(keys).(type) {
+	case []string:
+		slices.Sort(ks)
+	case []int:
+		slices.Sort(ks)
+	case []int64:
+		slices.Sort(ks)
+	case []int32:
+		slices.Sort(ks)
+	case []uint64:
+		slices.Sort(ks)
+	case []uint32:
+		slices.Sort(ks)
+	case []uint:
+		slices.Sort(ks)
+	default:
+		slices.SortFunc(keys, func(a, b K) int {
+			return compareValues(reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem(), 0)
+		})
+	}
+}
+
+// maxPointerDepth bounds how many pointers compareValues follows, so that
+// cyclic structures terminate.
+const maxPointerDepth = 4
+
+var typeNames sync.Map // reflect.Type -> string, to avoid rebuilding names
+
+func typeName(t reflect.Type) string {
+	if n, ok := typeNames.Load(t); ok {
+		return n.(string)
+	}
+	n := t.PkgPath() + "." + t.String()
+	typeNames.Store(t, n)
+	return n
+}
+
+// compareValues orders two values of the same type by content.
+func compareValues(a, b reflect.Value, depth int) int {
+	switch a.Kind() {
+	case reflect.Bool:
+		return cmp.Compare(b2i(a.Bool()), b2i(b.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp.Compare(a.Int(), b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp.Compare(a.Uint(), b.Uint())
+	case reflect.Float32, reflect.Float64:
+		return cmp.Compare(a.Float(), b.Float())
+	case reflect.Complex64, reflect.Complex128:
+		ca, cb := a.Complex(), b.Complex()
+		return cmp.Or(cmp.Compare(real(ca), real(cb)), cmp.Compare(imag(ca), imag(cb)))
+	case reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case reflect.Array:
+		for i := range a.Len() {
+			if c := compareValues(a.Index(i), b.Index(i), depth); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if c := compareValues(a.Field(i), b.Field(i), depth); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return cmp.Compare(b2i(!a.IsNil()), b2i(!b.IsNil()))
+		}
+		ea, eb := a.Elem(), b.Elem()
+		if ta, tb := ea.Type(), eb.Type(); ta != tb {
+			return strings.Compare(typeName(ta), typeName(tb))
+		}
+		return compareValues(ea, eb, depth)
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() || a.Pointer() == b.Pointer() {
+			return cmp.Compare(a.Pointer(), b.Pointer())
+		}
+		if depth < maxPointerDepth {
+			if c := compareValues(a.Elem(), b.Elem(), depth+1); c != 0 {
+				return c
+			}
+		}
+	}
+	return cmp.Compare(addr(a), addr(b))
+}
+
+func addr(v reflect.Value) uintptr {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer, reflect.Map, reflect.Func, reflect.Slice:
+		return v.Pointer()
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

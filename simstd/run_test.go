@@ -1,0 +1,307 @@
+package simstd_test
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/simgen/simgen/internal/kernel"
+	"github.com/simgen/simgen/simstd"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// racy is a program whose output depends on the interleaving: three workers
+// append their steps to a shared log, yielding between steps.
+func racy(out *[]string) func() {
+	return func() {
+		done := simstd.NewChan[bool](0)
+		for w := range 3 {
+			simstd.Go(func() {
+				for i := range 3 {
+					*out = append(*out, fmt.Sprintf("w%d.%d", w, i))
+					simstd.Gosched()
+				}
+				done.Send(true)
+			})
+		}
+		for range 3 {
+			done.Recv()
+		}
+	}
+}
+
+func TestSameSeedSameRun(t *testing.T) {
+	for seed := uint64(1); seed <= 50; seed++ {
+		for _, st := range []simstd.Strategy{simstd.RandomWalk{}, simstd.PCT{Depth: 3}, simstd.Portfolio{}} {
+			var a, b []string
+			ra := simstd.Run(simstd.Config{Seed: seed, Strategy: st}, racy(&a))
+			rb := simstd.Run(simstd.Config{Seed: seed, Strategy: st}, racy(&b))
+			require.NoError(t, ra.Err)
+			require.Equal(t, ra, rb, "seed %d", seed)
+			require.Equal(t, a, b, "seed %d", seed)
+		}
+	}
+}
+
+func TestSeedsExploreInterleavings(t *testing.T) {
+	hashes, outputs := map[uint64]bool{}, map[string]bool{}
+	for seed := uint64(1); seed <= 100; seed++ {
+		var out []string
+		r := simstd.Run(simstd.Config{Seed: seed}, racy(&out))
+		require.NoError(t, r.Err)
+		hashes[r.Hash] = true
+		outputs[strings.Join(out, " ")] = true
+	}
+	// A random walk is not uniform over interleavings (running on is likelier
+	// than any one switch), so some schedules recur; most seeds still differ.
+	assert.GreaterOrEqual(t, len(hashes), len(outputs))
+	assert.Greater(t, len(outputs), 50)
+}
+
+func TestPCTExploresToo(t *testing.T) {
+	outputs := map[string]bool{}
+	for seed := uint64(1); seed <= 100; seed++ {
+		var out []string
+		r := simstd.Run(simstd.Config{Seed: seed, Strategy: simstd.PCT{Depth: 2, Steps: 40}}, racy(&out))
+		require.NoError(t, r.Err)
+		assert.Contains(t, r.Strategy, "pct")
+		outputs[strings.Join(out, " ")] = true
+	}
+	assert.Greater(t, len(outputs), 5)
+}
+
+func TestDeadlockReport(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 3}, func() {
+		c := simstd.NewChan[int](0)
+		var nilc *simstd.Chan[int]
+		simstd.Go(func() { c.Send(1); c.Send(2) })
+		simstd.Go(func() { nilc.Recv() })
+		c.Recv()
+		simstd.Select(false, c.RecvCase(), nilc.SendCase(0)) // deadlockMain
+		c.Recv()
+	})
+	var dl *simstd.DeadlockError
+	require.ErrorAs(t, r.Err, &dl)
+	require.Len(t, dl.Goroutines, 2) // the sender finished after its second send
+	msg := dl.Error()
+	assert.Contains(t, msg, "deadlock")
+	assert.Contains(t, msg, "goroutine 1 [chan receive]")
+	assert.Contains(t, msg, "goroutine 3 [chan receive (nil chan)]")
+	assert.Contains(t, msg, "run_test.go:")
+	assert.Equal(t, "run_test.go", baseName(dl.Goroutines[0].Frames[0].File))
+}
+
+func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+func TestMainReturnEndsRunDespiteBlockedGoroutines(t *testing.T) {
+	unwound := 0
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		c := simstd.NewChan[int](0)
+		for range 10 {
+			simstd.Go(func() {
+				defer func() { unwound++ }()
+				c.Recv()
+			})
+		}
+		simstd.Gosched()
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, 10, unwound, "leftover goroutines are unwound")
+}
+
+func TestPanicReport(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 9}, func() {
+		simstd.Go(func() {
+			var m map[string]int
+			m["x"] = 1 // panicHere
+		})
+		simstd.NewChan[int](0).Recv()
+	})
+	var pe *simstd.PanicError
+	require.ErrorAs(t, r.Err, &pe)
+	assert.Equal(t, uint64(2), pe.Goroutine)
+	assert.Contains(t, pe.Error(), "panic: assignment to entry in nil map")
+	assert.Contains(t, pe.Stack, "run_test.go:")
+	assert.NotContains(t, pe.Stack, "internal/kernel")
+	var re runtime.Error
+	assert.True(t, errors.As(r.Err, &re), "the runtime.Error is unwrappable")
+}
+
+func TestRecoverInSimulatedGoroutine(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		got := simstd.NewChan[any](0)
+		simstd.Go(func() {
+			defer func() { got.Send(recover()) }()
+			panic("caught")
+		})
+		if v := got.Recv(); v != "caught" {
+			panic(v)
+		}
+	})
+	require.NoError(t, r.Err)
+}
+
+func TestGoexitInGoroutine(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		c := simstd.NewChan[string](1)
+		simstd.Go(func() {
+			defer c.Send("deferred ran")
+			runtime.Goexit()
+		})
+		if v := c.Recv(); v != "deferred ran" {
+			panic(v)
+		}
+		simstd.Go(func() { runtime.Goexit() })
+		simstd.Gosched()
+	})
+	require.NoError(t, r.Err)
+}
+
+// Go's rule for func main: Goexit in main lets the others finish, then the
+// program dies with "no goroutines (main called runtime.Goexit) - deadlock!".
+func TestMainGoexit(t *testing.T) {
+	finished := false
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		simstd.Go(func() { simstd.Gosched(); finished = true })
+		runtime.Goexit()
+	})
+	assert.True(t, finished)
+	assert.EqualError(t, r.Err, "no goroutines (main called runtime.Goexit) - deadlock!")
+
+	r = simstd.Run(simstd.Config{Seed: 1, GoexitEndsRun: true}, func() { runtime.Goexit() })
+	assert.NoError(t, r.Err)
+}
+
+func TestStepLimit(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1, MaxSteps: 1000}, func() {
+		for {
+			simstd.Gosched()
+		}
+	})
+	var le *simstd.LimitError
+	require.ErrorAs(t, r.Err, &le)
+	assert.Equal(t, "steps", le.What)
+	assert.Contains(t, r.Err.Error(), "livelock")
+}
+
+func TestWatchdogSpinning(t *testing.T) {
+	var stop atomic.Bool
+	defer stop.Store(true)
+	r := simstd.Run(simstd.Config{Seed: 1, Watchdog: 200 * time.Millisecond}, func() {
+		simstd.Go(func() {
+			for !stop.Load() { // spinHere
+			}
+		})
+		simstd.NewChan[int](0).Recv()
+	})
+	var we *simstd.WatchdogError
+	require.ErrorAs(t, r.Err, &we)
+	assert.Contains(t, []string{"running", "runnable"}, we.State)
+	assert.Contains(t, we.Hint, "busy loop")
+	assert.Contains(t, we.Stack, "run_test.go:")
+	assert.Equal(t, uint64(2), we.Goroutine)
+}
+
+func TestWatchdogRealBlocking(t *testing.T) {
+	real := make(chan int)
+	defer close(real)
+	r := simstd.Run(simstd.Config{Seed: 1, Watchdog: 200 * time.Millisecond}, func() {
+		<-real // a primitive the simulation does not control
+	})
+	var we *simstd.WatchdogError
+	require.ErrorAs(t, r.Err, &we)
+	assert.Equal(t, "chan receive", we.State)
+	assert.Contains(t, we.Hint, "not rewritten")
+}
+
+func TestNumGoroutine(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		c := simstd.NewChan[int](0)
+		for range 4 {
+			simstd.Go(func() { c.Recv() })
+		}
+		if n := simstd.NumGoroutine(); n != 5 {
+			panic(n)
+		}
+		c.Close()
+		for simstd.NumGoroutine() > 1 {
+			simstd.Gosched()
+		}
+	})
+	require.NoError(t, r.Err)
+}
+
+func TestHundredThousandGoroutines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	const n = 100_000
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		start := simstd.NewChan[struct{}](0)
+		done := simstd.NewChan[int](n)
+		for i := range n {
+			simstd.Go(func() {
+				start.Recv()
+				done.Send(i)
+			})
+		}
+		start.Close()
+		sum := 0
+		for range n {
+			sum += done.Recv()
+		}
+		if sum != n*(n-1)/2 {
+			panic(sum)
+		}
+	})
+	require.NoError(t, r.Err)
+}
+
+// A native goroutine may not complete an operation that a simulated goroutine
+// waits for: it fails at once with ErrCrossWake instead of racing or hanging.
+func TestNativeCannotWakeSimulated(t *testing.T) {
+	shared := simstd.NewChan[int](0) // made outside the simulation, like a package-level channel
+	var crossed any
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		parked := simstd.NewChan[bool](1)
+		simstd.Go(func() {
+			parked.Send(true)
+			shared.Recv()
+		})
+		parked.Recv()
+		for range 100 { // the other goroutine gets to block in Recv
+			simstd.Gosched()
+		}
+		res := make(chan any) // a real channel: the native goroutine is outside the simulation
+		go func() { res <- panicValue(func() { shared.Send(1) }) }()
+		crossed = <-res
+		shared.Send(2) // from inside the simulation: fine
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, kernel.ErrCrossWake, crossed)
+}
+
+// A channel outliving a run (a package-level one) does not keep the waiters
+// of goroutines unwound when that run ended.
+func TestChannelOutlivesRun(t *testing.T) {
+	shared := simstd.NewChan[int](0)
+	for seed := uint64(1); seed <= 3; seed++ {
+		r := simstd.Run(simstd.Config{Seed: seed}, func() {
+			simstd.Go(func() { shared.Recv() }) // left blocked when main returns
+			simstd.Gosched()
+			simstd.Gosched()
+		})
+		require.NoError(t, r.Err)
+	}
+	assert.Equal(t, -1, simstd.Select(true, shared.SendCase(1)), "no stale receiver left")
+}
+
+func TestReportLine(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 42}, func() { simstd.Gosched() })
+	assert.Regexp(t, `^simgen: seed=42 steps=\d+ elapsed=0s hash=[0-9a-f]{16}$`, simstd.ReportLine(r))
+}
