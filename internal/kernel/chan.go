@@ -115,7 +115,7 @@ func (q *waitq[T]) peek() *waiter[T] {
 	return nil
 }
 
-func (w *waiter[T]) stale() bool { return w.g != nil && w.g.state == gDead }
+func (w *waiter[T]) stale() bool { return w.g != nil && w.g.dead.Load() }
 
 // take dequeues the first waiter that can complete and claims it for actor
 // (nil for a native goroutine). It panics, leaving the queue as it was, when

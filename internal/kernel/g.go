@@ -4,6 +4,7 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 )
 
 // gState is a simulated goroutine's scheduling state.
@@ -31,6 +32,11 @@ type G struct {
 
 	state  gState
 	allIdx int // index in sim.all while alive
+
+	// dead is state == gDead, readable without the simulation's ownership:
+	// a channel or lock that outlives a run is checked for stale waiters by
+	// goroutines outside that run.
+	dead atomic.Bool
 
 	// wait says what a blocked goroutine waits for, in the words of Go's own
 	// goroutine dumps ("chan receive", "select", "sync.Mutex.Lock", "sleep").
@@ -177,6 +183,7 @@ func (g *G) body(yield func(struct{}) bool) {
 func (g *G) exit(goexit bool) {
 	s := g.sim
 	g.state = gDead
+	g.dead.Store(true)
 	g.gp = 0
 	last := s.all[len(s.all)-1]
 	s.all[g.allIdx] = last

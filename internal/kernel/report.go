@@ -104,6 +104,9 @@ func UserFrames(pcs []uintptr) []runtime.Frame {
 }
 
 func isInternal(fn string) bool {
+	if pkg, _, _ := strings.Cut(fn[strings.LastIndexByte(fn, '/')+1:], "."); strings.HasSuffix(pkg, "_test") {
+		return false // tests of the shims themselves are user code
+	}
 	for _, p := range []string{"github.com/simgen/simgen/internal/", "github.com/simgen/simgen/simstd.", "github.com/simgen/simgen/simstd/", "iter.", "runtime."} {
 		if strings.HasPrefix(fn, p) {
 			return true

@@ -44,7 +44,7 @@ func (w *Waiter) Wake(actor *Sim) {
 
 // Stale reports whether w belongs to a goroutine that was unwound when its
 // run ended; shims drop such waiters from their queues instead of waking them.
-func (w *Waiter) Stale() bool { return w.g != nil && w.g.state == gDead }
+func (w *Waiter) Stale() bool { return w.g != nil && w.g.dead.Load() }
 
 // G returns the simulated goroutine of w, or nil.
 func (w *Waiter) G() *G { return w.g }

@@ -1,0 +1,625 @@
+// Package context is the simulated variant of the standard library's context
+// package: simgen rewrites an import of "context" to this package.
+//
+// It is the standard library's implementation ported to the simulation's
+// primitives. Done returns a *kernel.Chan[struct{}] (simstd.Chan), the type
+// generated code uses for <-chan struct{}, so this package defines its own
+// Context interface; everything else keeps the standard library's meaning.
+// Deadlines are measured with simstd/time: on the virtual clock inside a
+// simulation, where WithTimeout(ctx, time.Hour) expires after an hour of
+// virtual time and no wall time, and on the real clock outside. The errors
+// are the standard library's own values (Canceled, DeadlineExceeded) and
+// CancelFunc and CancelCauseFunc are its types, so errors.Is and cancel
+// functions work unchanged across rewritten and non-rewritten code.
+//
+// Cancelling is a scheduling point in a simulation, as closing a channel is.
+// Children are cancelled, and AfterFunc functions started, in the order they
+// were registered (the standard library walks a map), so a seed replays the
+// same wake-ups. As in the standard library, a context whose parent is of an
+// unknown Context type is watched by a goroutine of its own (simulated when
+// created in a simulation).
+//
+// FromStd and ToStd convert between this package's Context and
+// context.Context, for the boundary between rewritten and non-rewritten code;
+// see their documentation for how values, deadlines and cancellation cross it.
+//
+// Locks inside this package are real mutexes held only for non-blocking work,
+// never across a scheduling point, so simulated and native goroutines can
+// share contexts. A native goroutine may not, however, cancel a context a
+// simulated goroutine is waiting on: closing Done would wake it, and that
+// panics with kernel.ErrCrossWake (the run would otherwise depend on real
+// timing).
+package context
+
+import (
+	"cmp"
+	"context"
+	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/simgen/simgen/internal/kernel"
+	simtime "github.com/simgen/simgen/simstd/time"
+)
+
+// Context is context.Context with Done returning the variant's channel type.
+// It carries a deadline, a cancellation signal and request-scoped values
+// across API boundaries, and its methods may be called from any goroutine.
+type Context interface {
+	// Deadline returns when work done for this context should be cancelled;
+	// ok is false when there is no deadline.
+	Deadline() (deadline time.Time, ok bool)
+	// Done returns a channel closed when work done for this context should
+	// be cancelled, or nil if it can never be cancelled.
+	Done() *kernel.Chan[struct{}]
+	// Err returns nil while Done is open, then why it was closed: Canceled
+	// or DeadlineExceeded.
+	Err() error
+	// Value returns the value associated with key, or nil.
+	Value(key any) any
+}
+
+// Canceled is context.Canceled: the error Err returns when the context was
+// cancelled.
+var Canceled = context.Canceled
+
+// DeadlineExceeded is context.DeadlineExceeded: the error Err returns when the
+// context's deadline passed.
+var DeadlineExceeded = context.DeadlineExceeded
+
+// CancelFunc is context.CancelFunc: it tells an operation to abandon its work.
+type CancelFunc = context.CancelFunc
+
+// CancelCauseFunc is context.CancelCauseFunc: a CancelFunc that records a
+// cause, returned by Cause.
+type CancelCauseFunc = context.CancelCauseFunc
+
+// emptyCtx is never cancelled, has no values and no deadline.
+type emptyCtx struct{}
+
+func (emptyCtx) Deadline() (deadline time.Time, ok bool) { return }
+func (emptyCtx) Done() *kernel.Chan[struct{}]            { return nil }
+func (emptyCtx) Err() error                              { return nil }
+func (emptyCtx) Value(key any) any                       { return nil }
+
+type backgroundCtx struct{ emptyCtx }
+
+func (backgroundCtx) String() string { return "context.Background" }
+
+type todoCtx struct{ emptyCtx }
+
+func (todoCtx) String() string { return "context.TODO" }
+
+// Background returns a non-nil, empty Context that is never cancelled: the
+// root of a tree of contexts.
+func Background() Context { return backgroundCtx{} }
+
+// TODO returns a non-nil, empty Context, for when it is unclear which
+// Context to use.
+func TODO() Context { return todoCtx{} }
+
+// closedchan is the Done channel of contexts cancelled before anyone asked
+// for their channel. Closed at initialization, when no goroutine can wait on
+// it; receiving from it never wakes anyone, so every simulation shares it.
+var closedchan = func() *kernel.Chan[struct{}] {
+	c := kernel.NewChan[struct{}](0)
+	kernel.CloseBy(c, nil)
+	return c
+}()
+
+// WithCancel returns a copy of parent with a new Done channel, closed when
+// cancel is called or when parent's Done is closed, whichever is first.
+func WithCancel(parent Context) (ctx Context, cancel CancelFunc) {
+	c := withCancel(parent)
+	return c, func() {
+		kernel.SyncPoint()
+		c.cancel(true, Canceled, nil)
+	}
+}
+
+// WithCancelCause is WithCancel, but cancel records a cause that Cause
+// returns (Err still returns Canceled). cancel(nil) sets the cause to
+// Canceled.
+func WithCancelCause(parent Context) (ctx Context, cancel CancelCauseFunc) {
+	c := withCancel(parent)
+	return c, func(cause error) {
+		kernel.SyncPoint()
+		c.cancel(true, Canceled, cause)
+	}
+}
+
+func withCancel(parent Context) *cancelCtx {
+	if parent == nil {
+		panic("cannot create context from nil parent")
+	}
+	c := &cancelCtx{}
+	c.propagateCancel(parent, c)
+	return c
+}
+
+// Cause returns why c was cancelled: the cause given to a CancelCauseFunc or
+// to a ...Cause constructor by c or an ancestor, else c.Err(). It returns
+// nil while c is not cancelled.
+func Cause(c Context) error {
+	err := c.Err()
+	if err == nil {
+		return nil
+	}
+	if cc, ok := c.Value(&cancelCtxKey).(*cancelCtx); ok {
+		cc.mu.Lock()
+		cause := cc.cause
+		cc.mu.Unlock()
+		if cause != nil {
+			return cause
+		}
+	}
+	return err
+}
+
+// AfterFunc arranges to call f in its own goroutine (simulated if the
+// cancellation happens in a simulation) after ctx is cancelled; if ctx is
+// already cancelled, f starts at once. stop unregisters f: it returns true if
+// that kept f from being started, false if f had been started or stop had
+// already been called. stop does not wait for f.
+func AfterFunc(ctx Context, f func()) (stop func() bool) {
+	return afterFunc(ctx, f, false)
+}
+
+// afterFunc is AfterFunc, or with inline set a variant that runs f in the
+// goroutine that cancels ctx, once its locks are released. The bridges to
+// context.Context use the inline form: their f only closes real channels.
+func afterFunc(ctx Context, f func(), inline bool) (stop func() bool) {
+	a := &afterFuncCtx{f: f, inline: inline}
+	a.cancelCtx.propagateCancel(ctx, a)
+	return func() bool {
+		stopped := a.started.CompareAndSwap(false, true)
+		if stopped {
+			a.cancel(true, Canceled, nil)
+		}
+		return stopped
+	}
+}
+
+// afterFuncer is implemented by contexts that can register a function to run
+// when they are done; propagateCancel prefers it to a watching goroutine.
+type afterFuncer interface {
+	AfterFunc(func()) func() bool
+}
+
+// afterFuncCtx is the child context through which AfterFunc waits.
+type afterFuncCtx struct {
+	cancelCtx
+	f       func()      // run once when the parent is done
+	inline  bool        // run f in the cancelling goroutine instead of a new one
+	started atomic.Bool // set by whichever comes first: starting f, or stop
+}
+
+func (a *afterFuncCtx) cancel(removeFromParent bool, err, cause error) {
+	a.cancelCtx.cancel(false, err, cause)
+	if removeFromParent {
+		removeChild(a.parent(), a)
+	}
+	if !a.started.CompareAndSwap(false, true) {
+		return
+	}
+	if a.inline {
+		a.f()
+		return
+	}
+	goStart(a.f)
+}
+
+// goStart runs f in a new goroutine of the caller's kind, as a go statement
+// in a variant does.
+func goStart(f func()) {
+	if g := kernel.Current(); g != nil {
+		g.Go(f)
+		return
+	}
+	go f()
+}
+
+// stopCtx is the parent of a cancelCtx registered through the parent's
+// AfterFunc; stop unregisters it.
+type stopCtx struct {
+	Context
+	stop func() bool
+}
+
+// cancelCtxKey's address is the key under which a cancelCtx returns itself.
+var cancelCtxKey int
+
+// parentCancelCtx returns the *cancelCtx underlying parent, if parent's Done
+// is that cancelCtx's own channel (a wrapper could have replaced it).
+func parentCancelCtx(parent Context) (*cancelCtx, bool) {
+	done := parent.Done()
+	if done == closedchan || done == nil {
+		return nil, false
+	}
+	p, ok := parent.Value(&cancelCtxKey).(*cancelCtx)
+	if !ok {
+		return nil, false
+	}
+	p.mu.Lock()
+	pdone := p.done
+	p.mu.Unlock()
+	if pdone != done {
+		return nil, false
+	}
+	return p, true
+}
+
+// removeChild removes a context from its parent.
+func removeChild(parent Context, child canceler) {
+	if s, ok := parent.(stopCtx); ok {
+		s.stop()
+		return
+	}
+	p, ok := parentCancelCtx(parent)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	delete(p.children, child)
+	p.mu.Unlock()
+}
+
+// canceler is a context that can be cancelled directly: *cancelCtx,
+// *timerCtx and *afterFuncCtx.
+type canceler interface {
+	cancel(removeFromParent bool, err, cause error)
+	Done() *kernel.Chan[struct{}]
+}
+
+// cancelCtx can be cancelled; cancelling it cancels its children.
+type cancelCtx struct {
+	// Context is the parent. propagateCancel sets it before the context is
+	// shared, to a stopCtx when the parent's AfterFunc is used.
+	Context
+
+	mu sync.Mutex // guards the fields below; never held across a scheduling point
+
+	// done is created lazily by Done; the first cancel closes it, or sets it
+	// to closedchan if nobody asked for it yet.
+	done *kernel.Chan[struct{}]
+	// children are the registered child contexts, each with its registration
+	// number, so that cancelling visits them in a replayable order. Set to
+	// nil by the first cancel.
+	children map[canceler]uint64
+	nextID   uint64 // registration number of the next child
+	err      error  // nil until cancelled, then Canceled or DeadlineExceeded
+	cause    error  // the cancellation cause; non-nil once err is
+}
+
+func (c *cancelCtx) Value(key any) any {
+	if key == &cancelCtxKey {
+		return c
+	}
+	return value(c.parent(), key)
+}
+
+func (c *cancelCtx) Done() *kernel.Chan[struct{}] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = kernel.NewChan[struct{}](0)
+	}
+	return c.done
+}
+
+func (c *cancelCtx) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// parent returns the parent context, read under the lock that
+// propagateCancel sets it under.
+func (c *cancelCtx) parent() Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.Context
+}
+
+// propagateCancel makes child (c or a context embedding c) be cancelled when
+// parent is.
+func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
+	c.Context = parent
+
+	done := parent.Done()
+	if done == nil {
+		return // parent is never cancelled
+	}
+	if isClosed(done) {
+		child.cancel(false, parent.Err(), Cause(parent))
+		return
+	}
+	if p, ok := parentCancelCtx(parent); ok {
+		p.addChild(child)
+		return
+	}
+	if a, ok := parent.(afterFuncer); ok {
+		// Outside c.mu: a foreign AfterFunc may run arbitrary code.
+		stop := a.AfterFunc(func() {
+			child.cancel(false, parent.Err(), Cause(parent))
+		})
+		c.mu.Lock()
+		c.Context = stopCtx{Context: parent, stop: stop}
+		c.mu.Unlock()
+		return
+	}
+	goStart(func() {
+		pdone, cdone := parent.Done().RecvCase(), child.Done().RecvCase()
+		if kernel.Select(false, pdone, cdone) == 0 {
+			child.cancel(false, parent.Err(), Cause(parent))
+		}
+	})
+}
+
+// addChild registers child with p, or cancels it at once if p already is.
+func (p *cancelCtx) addChild(child canceler) {
+	p.mu.Lock()
+	if p.err != nil {
+		err, cause := p.err, p.cause
+		p.mu.Unlock()
+		child.cancel(false, err, cause)
+		return
+	}
+	if p.children == nil {
+		p.children = make(map[canceler]uint64)
+	}
+	p.children[child] = p.nextID
+	p.nextID++
+	p.mu.Unlock()
+}
+
+// isClosed reports whether a receive from done would proceed now.
+func isClosed(done *kernel.Chan[struct{}]) bool {
+	_, _, ok := kernel.TryRecv(done, kernel.Actor(kernel.Current()))
+	return ok
+}
+
+// stringer is implemented by the package's contexts and by many others.
+type stringer interface {
+	String() string
+}
+
+func contextName(c Context) string {
+	if s, ok := c.(stringer); ok {
+		return s.String()
+	}
+	return reflect.TypeOf(c).String()
+}
+
+func (c *cancelCtx) String() string {
+	return contextName(c.Context) + ".WithCancel"
+}
+
+// cancel closes c.done, cancels each of c's children, and, if
+// removeFromParent, removes c from its parent's children. A cause of nil
+// means err.
+func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
+	if err == nil {
+		panic("context: internal error: missing cancel error")
+	}
+	if cause == nil {
+		cause = err
+	}
+	children, ok := c.markCancelled(err, cause)
+	if !ok {
+		return // already cancelled
+	}
+	// Outside c.mu, unlike the standard library: a child's cancel may start
+	// a simulated goroutine (AfterFunc), which is a scheduling point.
+	for _, child := range children {
+		child.cancel(false, err, cause)
+	}
+	if removeFromParent {
+		removeChild(c.parent(), c)
+	}
+}
+
+// markCancelled records the cancellation and closes Done, unless c was
+// already cancelled. It returns the children to cancel, in registration
+// order. If closing Done would wake a goroutine of another simulation, it
+// panics with kernel.ErrCrossWake and leaves c unchanged.
+func (c *cancelCtx) markCancelled(err, cause error) ([]canceler, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return nil, false
+	}
+	if c.done == nil {
+		c.done = closedchan
+	} else {
+		kernel.CloseBy(c.done, kernel.Actor(kernel.Current()))
+	}
+	c.err, c.cause = err, cause
+	children := make([]canceler, 0, len(c.children))
+	for child := range c.children {
+		children = append(children, child)
+	}
+	slices.SortFunc(children, func(a, b canceler) int { return cmp.Compare(c.children[a], c.children[b]) })
+	c.children = nil
+	return children, true
+}
+
+// WithoutCancel returns a copy of parent that is not cancelled when parent
+// is: it keeps parent's values but has no deadline, no Done channel and no
+// error.
+func WithoutCancel(parent Context) Context {
+	if parent == nil {
+		panic("cannot create context from nil parent")
+	}
+	return withoutCancelCtx{parent}
+}
+
+type withoutCancelCtx struct {
+	c Context // the parent, consulted only for values
+}
+
+func (withoutCancelCtx) Deadline() (deadline time.Time, ok bool) { return }
+func (withoutCancelCtx) Done() *kernel.Chan[struct{}]            { return nil }
+func (withoutCancelCtx) Err() error                              { return nil }
+func (c withoutCancelCtx) Value(key any) any                     { return value(c, key) }
+func (c withoutCancelCtx) String() string                        { return contextName(c.c) + ".WithoutCancel" }
+
+// WithDeadline returns a copy of parent whose deadline is no later than d:
+// its Done closes when d passes (on the simulation's virtual clock inside a
+// simulation), when cancel is called, or when parent's Done closes,
+// whichever happens first. If parent's deadline is already earlier than d,
+// it is WithCancel(parent).
+func WithDeadline(parent Context, d time.Time) (Context, CancelFunc) {
+	return WithDeadlineCause(parent, d, nil)
+}
+
+// WithDeadlineCause is WithDeadline, recording cause (returned by Cause)
+// when the deadline passes.
+func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, CancelFunc) {
+	if parent == nil {
+		panic("cannot create context from nil parent")
+	}
+	if cur, ok := parent.Deadline(); ok && cur.Before(d) {
+		return WithCancel(parent) // the current deadline is already sooner
+	}
+	c := &timerCtx{deadline: d}
+	c.cancelCtx.propagateCancel(parent, c)
+	dur := simtime.Until(d)
+	if dur <= 0 {
+		c.cancel(true, DeadlineExceeded, cause) // deadline has already passed
+		return c, func() { c.cancel(false, Canceled, nil) }
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.timer = simtime.AfterFunc(dur, func() {
+			c.cancel(true, DeadlineExceeded, cause)
+		})
+	}
+	return c, func() {
+		kernel.SyncPoint()
+		c.cancel(true, Canceled, nil)
+	}
+}
+
+// timerCtx is a cancelCtx with a deadline, enforced by a simstd/time timer.
+type timerCtx struct {
+	cancelCtx
+	timer *simtime.Timer // cancels at the deadline; guarded by cancelCtx.mu, nil once cancelled
+
+	deadline time.Time // immutable
+}
+
+func (c *timerCtx) Deadline() (deadline time.Time, ok bool) { return c.deadline, true }
+
+func (c *timerCtx) String() string {
+	return contextName(c.cancelCtx.Context) + ".WithDeadline(" +
+		c.deadline.String() + " [" +
+		simtime.Until(c.deadline).String() + "])"
+}
+
+func (c *timerCtx) cancel(removeFromParent bool, err, cause error) {
+	c.cancelCtx.cancel(false, err, cause)
+	if removeFromParent {
+		removeChild(c.cancelCtx.parent(), c)
+	}
+	c.mu.Lock()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	c.mu.Unlock()
+}
+
+// WithTimeout is WithDeadline(parent, time.Now().Add(timeout)), with the
+// clock of simstd/time.
+func WithTimeout(parent Context, timeout time.Duration) (Context, CancelFunc) {
+	return WithDeadline(parent, simtime.Now().Add(timeout))
+}
+
+// WithTimeoutCause is WithDeadlineCause(parent, time.Now().Add(timeout),
+// cause), with the clock of simstd/time.
+func WithTimeoutCause(parent Context, timeout time.Duration, cause error) (Context, CancelFunc) {
+	return WithDeadlineCause(parent, simtime.Now().Add(timeout), cause)
+}
+
+// WithValue returns a copy of parent in which Value(key) returns val. key
+// must be comparable and should be of a type of its own.
+func WithValue(parent Context, key, val any) Context {
+	if parent == nil {
+		panic("cannot create context from nil parent")
+	}
+	if key == nil {
+		panic("nil key")
+	}
+	if !reflect.TypeOf(key).Comparable() {
+		panic("key is not comparable")
+	}
+	return &valueCtx{parent, key, val}
+}
+
+// valueCtx carries one key-value pair and delegates everything else to its
+// parent.
+type valueCtx struct {
+	Context
+	key, val any
+}
+
+// stringify avoids fmt (as the standard library does) for String.
+func stringify(v any) string {
+	switch s := v.(type) {
+	case stringer:
+		return s.String()
+	case string:
+		return s
+	case nil:
+		return "<nil>"
+	}
+	return reflect.TypeOf(v).String()
+}
+
+func (c *valueCtx) String() string {
+	return contextName(c.Context) + ".WithValue(" + stringify(c.key) + ", " + stringify(c.val) + ")"
+}
+
+func (c *valueCtx) Value(key any) any {
+	if c.key == key {
+		return c.val
+	}
+	return value(c.Context, key)
+}
+
+// value looks key up along the chain of parents iteratively, as the standard
+// library does, so that deep chains do not grow the stack.
+func value(c Context, key any) any {
+	for {
+		switch ctx := c.(type) {
+		case *valueCtx:
+			if key == ctx.key {
+				return ctx.val
+			}
+			c = ctx.Context
+		case *cancelCtx:
+			if key == &cancelCtxKey {
+				return c
+			}
+			c = ctx.parent()
+		case withoutCancelCtx:
+			if key == &cancelCtxKey {
+				return nil // a Cause lookup must not see past WithoutCancel
+			}
+			c = ctx.c
+		case *timerCtx:
+			if key == &cancelCtxKey {
+				return &ctx.cancelCtx
+			}
+			c = ctx.cancelCtx.parent()
+		case backgroundCtx, todoCtx:
+			return nil
+		default:
+			return c.Value(key)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+// This file is a copy of simstd/math/rand/godebug.go (the two packages share
+// no internal package).
+
+package rand
+
+import (
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// godebug returns the value of the GODEBUG setting name as the Go runtime
+// sees it: from the GODEBUG environment variable if it sets name, else from
+// the binary's default GODEBUG; "" when neither does.
+func godebug(name string) string {
+	if v, ok := lookupGODEBUG(os.Getenv("GODEBUG"), name); ok {
+		return v
+	}
+	v, _ := lookupGODEBUG(defaultGODEBUG(), name)
+	return v
+}
+
+// defaultGODEBUG is the binary's DefaultGODEBUG build setting.
+var defaultGODEBUG = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "DefaultGODEBUG" {
+			return s.Value
+		}
+	}
+	return ""
+})
+
+// lookupGODEBUG finds name in a GODEBUG list ("a=1,b=2"). As in the runtime,
+// the last setting of a name wins and a "#pattern" bisect suffix is ignored.
+func lookupGODEBUG(list, name string) (string, bool) {
+	value, found := "", false
+	for _, kv := range strings.Split(list, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k != name {
+			continue
+		}
+		v, _, _ = strings.Cut(v, "#")
+		value, found = v, true
+	}
+	return value, found
+}
