@@ -25,6 +25,11 @@ const (
 	EnvTimeLimit = "SIMGEN_TIME_LIMIT" // virtual time per run, e.g. 10m; 0: none
 	EnvWatchdog  = "SIMGEN_WATCHDOG"   // wall time without a sync point, e.g. 30s; off: disabled
 	EnvReport    = "SIMGEN_REPORT"     // 1: print a one-line summary of every run to stderr
+
+	// EnvUnderSimgenTest is set by `simgen test` for the test processes it
+	// starts, so that reproduce commands name simgen test instead of go test
+	// (which would run the original, native package).
+	EnvUnderSimgenTest = "SIMGEN_UNDER_TEST"
 )
 
 // Seeds returns the seeds selected by SIMGEN_SEEDS or SIMGEN_SEED (default: 1).
@@ -172,6 +177,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 // module root.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
+	if os.Getenv(EnvUnderSimgenTest) != "" {
+		return fmt.Sprintf("simgen test --seed %d %s -- -run '^%s$'", seed, packageDir(), top)
+	}
 	return fmt.Sprintf("SIMGEN_SEED=%d go test -run '^%s$' %s", seed, top, packageDir())
 }
 

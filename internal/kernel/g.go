@@ -79,6 +79,22 @@ func (g *G) Sync() {
 	}
 }
 
+// lightOdds is the chance, 1 in lightOdds, that a light scheduling point
+// consults the strategy.
+const lightOdds = 32
+
+// Preempt is a light scheduling point, for operations that neither block nor
+// wake anyone (locking a free mutex): it consults the strategy only one time in
+// lightOdds, drawn from the seed. Making such operations full points would
+// switch goroutines at nearly every lock under contention; making them no
+// points at all would hide the interleavings between two critical sections
+// (check-then-act across an Unlock), the classic atomicity bug.
+func (g *G) Preempt() {
+	if g.sim.rng.Uint64()%lightOdds == 0 {
+		g.Sync()
+	}
+}
+
 // halt stops the running goroutine for good once the run's outcome is fixed:
 // it waits to be unwound with the others.
 func (g *G) halt() {

@@ -31,15 +31,16 @@ type Mutex struct {
 	q  []*kernel.G // simulated goroutines parked in Lock, in arrival order
 }
 
-// Lock locks m, blocking until it is available. In a simulation, locking a
-// free mutex is not a scheduling point (nobody waits, so no other goroutine's
-// view changes); locking a held one parks the caller.
+// Lock locks m, blocking until it is available. In a simulation it is a
+// light scheduling point (kernel.G.Preempt), and locking a held mutex parks
+// the caller.
 func (m *Mutex) Lock() {
 	g := kernel.Current()
 	if g == nil {
 		m.m.Lock()
 		return
 	}
+	g.Preempt()
 	if !m.m.TryLock() {
 		m.lockSlow(g)
 	}

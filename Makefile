@@ -1,0 +1,37 @@
+# simgen — see README.md. Everything here needs only Go.
+GO ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
+BENCH_COUNT ?= 6
+
+.PHONY: all test lint bench demo
+
+all: test
+
+## test: everything CI runs (vet, then every package's tests)
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: the runtime's benchmarks (figures recorded in BENCHMARKS.md)
+bench:
+	$(GO) test -run '^$$' -bench 'PingPong|Yield|Spawn' -benchtime 300000x -count $(BENCH_COUNT) ./simstd
+	$(GO) test -run '^$$' -bench 'GoroutineMemory' -benchtime 3x ./simstd
+	$(GO) test -run '^$$' -bench . -benchtime 1000000x -count $(BENCH_COUNT) ./internal/kernel
+	$(GO) test -run '^$$' -bench 'Contention' -benchtime 500000x -count $(BENCH_COUNT) ./simstd/sync
+
+## demo: a plain Go package whose concurrency bug go test misses; simgen finds and replays it
+demo:
+	@echo "== 1. The package's own test, natively, 50 times: the bug hides."
+	$(GO) test -count=50 ./example/bank
+	@echo
+	@echo "== 2. The same test on the simulated variant, seeds 1-300, one process per seed:"
+	-$(GO) run ./cmd/simgen test ./example/bank --seeds 1-300
+	@echo
+	@echo "== 3. Replaying the failing seed gives the same failure and the same trace hash:"
+	-SIMGEN_REPORT=1 $(GO) run ./cmd/simgen test ./example/bank --seed 56 -- -count=1

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/simgen/simgen/rewrite"
+	"github.com/spf13/cobra"
+)
+
+const genLong = `Write the simulated variant of PACKAGES (default ".").
+
+With one package and --out DIR, the variant's files go into DIR. With several packages, each
+variant goes into DIR/<package path relative to the module root>. Without --out, DIR is
+` + rewrite.DefaultOutDir + ` at the module root (the go command skips directories starting with "_"
+in ./... patterns, so variants stay out of the module's own builds; name them explicitly, as in
+go run ./` + rewrite.DefaultOutDir + `/cmd/x). Files the package embeds are copied next to its variant;
+testdata is not, so run the variants' tests with simgen test, which runs them in place.
+
+The output is gofmt'd Go inside the module, starts with "` + rewrite.Header + `",
+is byte-identical when regenerated, and reports the original file:line in panics and stack
+traces through //line directives. Generated files that are no longer produced are removed, and
+simgen-generated packages matched by a pattern are skipped.
+
+Constructs that cannot be simulated are errors (nothing is written); a //simgen:ignore comment
+on the line or the line above, or --allow, turns them into warnings.`
+
+type genFlags struct {
+	out   string
+	check bool
+	allow bool
+	tags  []string
+}
+
+func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f genFlags
+	cmd := &cobra.Command{
+		Use:   "gen [--out DIR] [--check] [PACKAGES...]",
+		Short: "Write the simulated variant of packages",
+		Long:  genLong,
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runGen(f, args, stdout, stderr)
+		},
+	}
+	cmd.Flags().StringVar(&f.out, "out", "", "output directory")
+	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; list stale outputs and exit 1 if there are any")
+	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
+	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
+	return cmd
+}
+
+func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
+	res, err := generate(patterns, f.tags, rewrite.Options{Out: f.out, Allow: f.allow}, stderr)
+	if err != nil {
+		return err
+	}
+	if f.check {
+		changes, err := res.Changes()
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			fmt.Fprintf(stdout, "stale: %s (%s)\n", relPath(c.Path), c.Kind)
+		}
+		if len(changes) > 0 {
+			fmt.Fprintln(stderr, "simgen: generated variants are stale; run simgen gen")
+			return exitCode(1)
+		}
+		return nil
+	}
+	_, err = res.Write()
+	return err
+}
+
+// generate loads and rewrites the packages, printing warnings and errors to stderr.
+func generate(patterns, tags []string, opts rewrite.Options, stderr io.Writer) (*rewrite.Result, error) {
+	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: patterns, Tags: tags})
+	if err != nil {
+		return nil, reportError(err, stderr)
+	}
+	for _, p := range prog.Skipped {
+		fmt.Fprintf(stderr, "simgen: skipping %s: it is a simgen-generated variant\n", p)
+	}
+	if len(prog.Targets) == 0 {
+		return nil, errors.New("every matched package is a simgen-generated variant; nothing to do")
+	}
+	res, err := rewrite.Generate(prog, opts)
+	if res != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintf(stderr, "warning: %s\n", w)
+		}
+	}
+	if err != nil {
+		return nil, reportError(err, stderr)
+	}
+	return res, nil
+}
+
+// reportError prints load errors and findings one per line and turns them into exit status 1.
+func reportError(err error, stderr io.Writer) error {
+	var findings rewrite.Findings
+	var loadErr *rewrite.LoadError
+	switch {
+	case errors.As(err, &findings):
+		for _, f := range findings {
+			fmt.Fprintln(stderr, f)
+		}
+		fmt.Fprintf(stderr, "simgen: %d construct(s) cannot be simulated; nothing was written\n", len(findings))
+		return exitCode(1)
+	case errors.As(err, &loadErr):
+		for _, m := range loadErr.Messages {
+			fmt.Fprintln(stderr, m)
+		}
+		fmt.Fprintln(stderr, "simgen: the packages could not be loaded; nothing was written")
+		return exitCode(1)
+	}
+	return err
+}

@@ -1,0 +1,263 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// unsupportedImports are standard packages that block or start goroutines inside the standard
+// library, where the simulation cannot reach them.
+var unsupportedImports = map[string]string{
+	"net/http":         "it starts goroutines and blocks on native network connections and channels inside the standard library",
+	"net/rpc":          "it starts goroutines and blocks on native connections and channels inside the standard library",
+	"net/smtp":         "it blocks on native network connections",
+	"os/exec":          "it starts goroutines and waits for real processes",
+	"database/sql":     "it starts goroutines and blocks on native channels inside the standard library",
+	"expvar":           "it registers handlers with net/http",
+	"log/syslog":       "it blocks on native network connections",
+	"plugin":           "it loads native code",
+	"testing/synctest": "it runs its own fake clock, which conflicts with the simulation's",
+}
+
+// unsupportedFuncs are functions that operate on native channels or block natively.
+var unsupportedFuncs = map[string]string{
+	"reflect.Select":            "it selects over native channels, but the variant's channels are simstd.Chan values",
+	"reflect.MakeChan":          "it makes a native channel, which the simulation cannot schedule",
+	"reflect.ChanOf":            "it builds native channel types, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Send":      "it sends on a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Recv":      "it receives from a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).TrySend":   "it sends on a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).TryRecv":   "it receives from a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Close":     "it closes a native channel, but the variant's channels are simstd.Chan values",
+	"io.Pipe":                   "it blocks on native channels and mutexes inside the standard library",
+	"runtime.LockOSThread":      "simulated goroutines do not own OS threads",
+	"(*testing.common).Context": "the context's Done channel is a native channel",
+}
+
+// checkFile reports the constructs of the original file that cannot be simulated.
+func checkFile(c *fileCtx) {
+	imported := map[string]*ast.ImportSpec{}
+	for _, imp := range c.astFile.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		c.checkImport(imp, path)
+		if first, ok := imported[path]; ok && path != "C" {
+			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(imp.Pos(), false), What: "second import of " + path,
+				Why: "it is already imported on line " + strconv.Itoa(c.fset.PositionFor(first.Pos(), false).Line) + ", and simgen's printer keeps one name per imported package",
+				Fix: "import the package once"})
+		}
+		imported[path] = imp
+	}
+	qualified := map[*ast.Ident]bool{}
+	ast.Inspect(c.astFile, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			qualified[n.Sel] = true
+			c.checkUse(n, n.Sel)
+		case *ast.Ident:
+			if !qualified[n] {
+				c.checkUse(n, n)
+			}
+		case *ast.CallExpr:
+			c.checkForeignChans(n)
+		case *ast.FuncDecl:
+			c.checkChanMethod(n)
+		case *ast.TypeSwitchStmt:
+			c.checkChanDirections(n)
+		case *ast.StructType:
+			c.checkEmbeddedChan(n)
+		}
+		return true
+	})
+}
+
+func (c *fileCtx) checkImport(imp *ast.ImportSpec, path string) {
+	pos := c.fset.PositionFor(imp.Pos(), false)
+	for p, why := range unsupportedImports {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			c.findings = append(c.findings, Finding{Pos: pos, What: "import of " + path, Why: why,
+				Fix: "keep " + path + " out of simulated packages (behind an interface), or mark the import //simgen:ignore to proceed with native behavior"})
+		}
+	}
+}
+
+// checkUse reports references to unsupported functions; id is the identifier naming them.
+func (c *fileCtx) checkUse(n ast.Node, id *ast.Ident) {
+	fn, ok := c.info.Uses[id].(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return
+	}
+	name := fn.FullName()
+	why, ok := unsupportedFuncs[name]
+	if !ok {
+		return
+	}
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(n.Pos(), false), What: name, Why: why,
+		Fix: "restructure the code so the simulated part does not need it, or mark the line //simgen:ignore"})
+}
+
+// checkForeignChans reports calls that hand channels to, or get channels from, packages that
+// are neither simulated nor rewritten: their channels would be native (os/signal.Notify).
+func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
+	fn := c.calledFunc(call)
+	if fn == nil || fn.Pkg() == nil {
+		return
+	}
+	path := fn.Pkg().Path()
+	if path == c.pkg.PkgPath || c.paths.simulated(path) {
+		return
+	}
+	if _, reported := unsupportedFuncs[fn.FullName()]; reported {
+		return
+	}
+	sig := fn.Type().(*types.Signature)
+	if !mentionsChan(sig.Params(), map[types.Type]bool{}) && !mentionsChan(sig.Results(), map[types.Type]bool{}) {
+		return
+	}
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(call.Pos(), false), What: "call of " + fn.FullName(),
+		Why: "it exchanges channels with " + path + ", which is not simulated, so they would be native channels",
+		Fix: "generate " + path + " in the same run, keep the call out of simulated code, or mark the line //simgen:ignore"})
+}
+
+func (c *fileCtx) calledFunc(call *ast.CallExpr) *types.Func {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		fn, _ := c.info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		fn, _ := c.info.Uses[f.Sel].(*types.Func)
+		return fn
+	case *ast.IndexExpr:
+		return c.calledFunc(&ast.CallExpr{Fun: f.X})
+	case *ast.IndexListExpr:
+		return c.calledFunc(&ast.CallExpr{Fun: f.X})
+	}
+	return nil
+}
+
+// mentionsChan reports whether a channel type can be reached from t through its exported
+// structure: elements, exported fields, signatures and exported interface methods.
+func mentionsChan(t types.Type, seen map[types.Type]bool) bool {
+	if t == nil || seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Chan:
+		return true
+	case *types.Tuple:
+		for i := range t.Len() {
+			if mentionsChan(t.At(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Named, *types.Alias:
+		return mentionsChan(t.Underlying(), seen)
+	case *types.Pointer:
+		return mentionsChan(t.Elem(), seen)
+	case *types.Slice:
+		return mentionsChan(t.Elem(), seen)
+	case *types.Array:
+		return mentionsChan(t.Elem(), seen)
+	case *types.Map:
+		return mentionsChan(t.Key(), seen) || mentionsChan(t.Elem(), seen)
+	case *types.Signature:
+		return mentionsChan(t.Params(), seen) || mentionsChan(t.Results(), seen)
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if f := t.Field(i); f.Exported() && mentionsChan(f.Type(), seen) {
+				return true
+			}
+		}
+	case *types.Interface:
+		for i := range t.NumMethods() {
+			if m := t.Method(i); m.Exported() && mentionsChan(m.Type(), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkChanMethod reports methods declared on channel types: the variant's channel types are
+// pointer types, which cannot have methods.
+func (c *fileCtx) checkChanMethod(fd *ast.FuncDecl) {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return
+	}
+	t := c.info.TypeOf(fd.Recv.List[0].Type)
+	if t == nil {
+		return
+	}
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if _, ok := t.Underlying().(*types.Chan); !ok {
+		return
+	}
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(fd.Pos(), false), What: "method " + fd.Name.Name + " on channel type " + t.String(),
+		Why: "the variant's channel types are pointers to simstd.Chan, and Go does not allow methods on named pointer types",
+		Fix: "declare the methods on a struct type holding the channel"})
+}
+
+// checkEmbeddedChan reports embedded fields of named channel types: Go does not allow
+// embedding a type whose underlying type is a pointer, which the variant's channel types are.
+func (c *fileCtx) checkEmbeddedChan(st *ast.StructType) {
+	for _, f := range st.Fields.List {
+		if len(f.Names) > 0 {
+			continue
+		}
+		t := c.info.TypeOf(f.Type)
+		if t == nil {
+			continue
+		}
+		if _, ok := t.Underlying().(*types.Chan); ok {
+			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(f.Pos(), false), What: "embedded field of channel type " + t.String(),
+				Why: "the variant's channel types are pointers to simstd.Chan, and Go does not allow embedding pointer types",
+				Fix: "give the field a name"})
+		}
+	}
+}
+
+// checkChanDirections reports type switches with cases that differ only in channel
+// directions: the variant has one channel type per element type, so the later case could
+// never match (and does not compile).
+func (c *fileCtx) checkChanDirections(ts *ast.TypeSwitchStmt) {
+	seen := map[string]bool{}
+	for _, st := range ts.Body.List {
+		for _, e := range st.(*ast.CaseClause).List {
+			t := c.info.TypeOf(e)
+			if t == nil || !mentionsChan(t, map[types.Type]bool{}) {
+				continue
+			}
+			key := undirected(t)
+			if seen[key] {
+				c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(e.Pos(), false), What: "type switch case " + types.TypeString(t, nil),
+					Why: "an earlier case has the same type up to channel directions, and the variant drops channel directions",
+					Fix: "merge the cases"})
+			}
+			seen[key] = true
+		}
+	}
+}
+
+// applyIgnores downgrades the findings on lines marked //simgen:ignore (on the line itself or
+// alone on the line above), and all findings when allow is set.
+func (c *fileCtx) applyIgnores(allow bool) {
+	marked := map[int]bool{}
+	for _, cg := range c.astFile.Comments {
+		for _, cm := range cg.List {
+			if cm.Text == "//simgen:ignore" || strings.HasPrefix(cm.Text, "//simgen:ignore ") {
+				line := c.fset.PositionFor(cm.Pos(), false).Line
+				marked[line] = true
+				marked[line+1] = true
+			}
+		}
+	}
+	for i := range c.findings {
+		if allow || marked[c.findings[i].Pos.Line] {
+			c.findings[i].Ignored = true
+		}
+	}
+}

@@ -1,0 +1,312 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// DefaultOutDir is where variants go without an explicit output directory: this directory of
+// the module root, mirroring the module's layout. The go command ignores directories starting
+// with "_" in patterns such as ./..., so variants stay out of the module's own builds and
+// tests while `go run ./_simgen/cmd/x` still works.
+const DefaultOutDir = "_simgen"
+
+// Options configure Generate.
+type Options struct {
+	// Out is the output directory. With one target the variant's files go into Out; with several,
+	// into Out/<path of the package relative to its module root>. Empty means DefaultOutDir.
+	Out string
+	// InPlace generates variants that stand in for the original files at their own paths, under
+	// their own import paths, for use through go build -overlay (see simgen test).
+	InPlace bool
+	// Allow downgrades every finding to a warning.
+	Allow bool
+	// CheckOnly reports unsupported constructs without rendering any file.
+	CheckOnly bool
+}
+
+// File is one file of a variant.
+type File struct {
+	Path string // where the file goes
+	Orig string // the original file it was generated from
+	Data []byte
+}
+
+// Result is the generated output of a Program.
+type Result struct {
+	Files    []File   // sorted by Path
+	Dirs     []string // the output directory of every target, sorted
+	Dropped  []string // InPlace: original files that are not part of any variant
+	Warnings []Finding
+}
+
+// rewrites are the edits that make a variant. Each reads only the original types through the
+// file context and leaves what other rewrites look for in place, so any order gives the same
+// variant (see TestRewriteOrder).
+var rewrites = []rewriteStep{
+	{"imports", rewriteImports},
+	{"runtime", rewriteRuntime},
+	{"chan", rewriteChans},
+	{"select", rewriteSelect},
+	{"gostmt", rewriteGo},
+	{"maprange", rewriteMapRange},
+	{"mainpkg", rewriteMain},
+	{"tests", rewriteTests},
+	{"buildtag", rewriteBuildTags},
+}
+
+// Generate rewrites every target of prog. It writes nothing: see Result.Write and Result.Changes.
+// Constructs that cannot be simulated make it fail with Findings listing all of them.
+func Generate(prog *Program, opts Options) (*Result, error) {
+	return generate(prog, opts, rewrites)
+}
+
+type outPlan struct {
+	dir  string // output directory
+	path string // the variant's import path
+}
+
+// rewriteStep is one named rewrite.
+type rewriteStep struct {
+	name string
+	fn   func(*fileCtx)
+}
+
+func generate(prog *Program, opts Options, rws []rewriteStep) (*Result, error) {
+	plans, err := planOutputs(prog, opts)
+	if err != nil {
+		return nil, err
+	}
+	ctxs, findings, err := rewriteTargets(prog, plans, opts, rws)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	var errs Findings
+	for _, f := range dedupFindings(findings) {
+		if f.Ignored {
+			res.Warnings = append(res.Warnings, f)
+		} else {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) > 0 {
+		return res, errs
+	}
+	if opts.CheckOnly {
+		return res, nil
+	}
+	if err := res.render(prog, plans, ctxs, opts); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// rewriteTargets runs the checks and rewrites over every file of every target.
+func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws []rewriteStep) ([]*fileCtx, []Finding, error) {
+	paths := &pathMap{variants: map[string]string{}, targets: map[string]bool{}}
+	for _, t := range prog.Targets {
+		paths.targets[t.PkgPath] = true
+		if p := plans[t].path; p != t.PkgPath {
+			paths.variants[t.PkgPath] = p
+		}
+	}
+	var ctxs []*fileCtx
+	var findings []Finding
+	for _, t := range prog.Targets {
+		for _, u := range t.Units {
+			if cgo := cgoFindings(u); len(cgo) > 0 {
+				// go/packages hands over cgo's output rather than the files the user wrote
+				findings = append(findings, cgo...)
+				continue
+			}
+			for _, f := range u.Syntax {
+				c, err := newFileCtx(prog.Fset, u, f, paths)
+				if err != nil {
+					return nil, nil, err
+				}
+				c.outDir = plans[t].dir
+				checkFile(c)
+				// rewrites report what they cannot express, so check runs them too
+				for _, rw := range rws {
+					rw.fn(c)
+				}
+				c.applyIgnores(opts.Allow)
+				findings = append(findings, c.findings...)
+				ctxs = append(ctxs, c)
+			}
+		}
+	}
+	return ctxs, findings, nil
+}
+
+// render prints every rewritten file and adds what each target needs besides its Go files.
+func (res *Result) render(prog *Program, plans map[*Target]outPlan, ctxs []*fileCtx, opts Options) error {
+	for _, c := range ctxs {
+		data, err := c.render(c.outDir)
+		if err != nil {
+			return err
+		}
+		res.Files = append(res.Files, File{Path: filepath.Join(c.outDir, filepath.Base(c.filename)), Orig: c.filename, Data: data})
+	}
+	for _, t := range prog.Targets {
+		res.Dirs = append(res.Dirs, plans[t].dir)
+		if opts.InPlace {
+			res.Dropped = append(res.Dropped, droppedFiles(t)...)
+			continue
+		}
+		embeds, err := embedCopies(t, plans[t].dir)
+		if err != nil {
+			return err
+		}
+		res.Files = append(res.Files, embeds...)
+	}
+	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
+	sort.Strings(res.Dirs)
+	sort.Strings(res.Dropped)
+	return nil
+}
+
+// cgoFindings reports the import "C" of every file of u that uses cgo.
+func cgoFindings(u *packages.Package) []Finding {
+	var out []Finding
+	for _, name := range u.GoFiles {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"C"` {
+				pos := fset.Position(imp.Pos())
+				out = append(out, Finding{Pos: pos, What: `cgo (import "C")`,
+					Why: "C code runs outside the simulation and cannot be rewritten",
+					Fix: "move the cgo calls behind an interface the simulated code does not use"})
+			}
+		}
+	}
+	return out
+}
+
+func dedupFindings(fs []Finding) []Finding {
+	sortFindings(fs)
+	var out []Finding
+	seen := map[string]bool{}
+	for _, f := range fs {
+		key := f.String()
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// planOutputs decides each target's output directory and the variant's import path.
+func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
+	plans := map[*Target]outPlan{}
+	seen := map[string]*Target{}
+	for _, t := range prog.Targets {
+		if t.Module == nil || t.Module.Dir == "" {
+			return nil, fmt.Errorf("%s: package %s is not inside a module; simgen writes variants into the package's module, so run it inside one", t.Dir, t.PkgPath)
+		}
+		if opts.InPlace {
+			plans[t] = outPlan{dir: t.Dir, path: t.PkgPath}
+			continue
+		}
+		dir, err := outDir(t, opts.Out, len(prog.Targets))
+		if err != nil {
+			return nil, err
+		}
+		if other, ok := seen[dir]; ok {
+			return nil, fmt.Errorf("packages %s and %s would both be written to %s; use --out with several packages to mirror the module's layout", other.PkgPath, t.PkgPath, dir)
+		}
+		seen[dir] = t
+		path, err := variantPath(t, dir)
+		if err != nil {
+			return nil, err
+		}
+		plans[t] = outPlan{dir: dir, path: path}
+	}
+	for _, t := range prog.Targets {
+		if other, ok := seen[t.Dir]; ok && !opts.InPlace {
+			return nil, fmt.Errorf("the variant of %s would overwrite the sources of %s in %s; choose another --out", other.PkgPath, t.PkgPath, t.Dir)
+		}
+	}
+	return plans, nil
+}
+
+func outDir(t *Target, out string, n int) (string, error) {
+	root := t.Module.Dir
+	rel, err := filepath.Rel(root, t.Dir)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case out == "":
+		return filepath.Join(root, DefaultOutDir, rel), nil
+	case n == 1:
+		return filepath.Abs(out)
+	default:
+		abs, err := filepath.Abs(out)
+		return filepath.Join(abs, rel), err
+	}
+}
+
+// variantPath returns the import path of a variant written to dir, which must lie inside the
+// target's module: variants import the module's (internal) packages and simstd through it.
+func variantPath(t *Target, dir string) (string, error) {
+	rel, err := filepath.Rel(t.Module.Dir, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("output directory %s is outside module %s (%s); the variant must live inside the module it imports from", dir, t.Module.Path, t.Module.Dir)
+	}
+	if rel == "." {
+		return t.Module.Path, nil
+	}
+	return t.Module.Path + "/" + filepath.ToSlash(rel), nil
+}
+
+// embedCopies copies the files t embeds (//go:embed) next to its variant, which embeds them
+// by the same relative names.
+func embedCopies(t *Target, dir string) ([]File, error) {
+	var out []File
+	seen := map[string]bool{}
+	for _, u := range t.Units {
+		for _, f := range u.EmbedFiles {
+			rel, err := filepath.Rel(t.Dir, f)
+			if err != nil || seen[rel] {
+				continue
+			}
+			seen[rel] = true
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, File{Path: filepath.Join(dir, rel), Orig: f, Data: data})
+		}
+	}
+	return out, nil
+}
+
+// droppedFiles lists the Go files of t's directory that the variant excludes, such as files
+// constrained //go:build !simgen, so an overlay can remove them from the native build.
+func droppedFiles(t *Target) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, u := range t.Units {
+		for _, f := range u.IgnoredFiles {
+			if strings.HasSuffix(f, ".go") && !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
