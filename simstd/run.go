@@ -2,8 +2,8 @@ package simstd
 
 import (
 	"fmt"
+	"github.com/simgen/simgen/internal/modpath"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -178,30 +178,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
 	if os.Getenv(EnvUnderSimgenTest) != "" {
-		return fmt.Sprintf("simgen test --seed %d %s -- -run '^%s$'", seed, packageDir(), top)
+		return fmt.Sprintf("simgen test --seed %d %s -- -run '^%s$'", seed, modpath.RelDir(), top)
 	}
-	return fmt.Sprintf("SIMGEN_SEED=%d go test -run '^%s$' %s", seed, top, packageDir())
-}
-
-// packageDir returns the working directory relative to the module root, in
-// the form go test accepts ("./pkg/x"), or "." when it cannot tell.
-func packageDir() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			rel, err := filepath.Rel(dir, wd)
-			if err != nil || rel == "." {
-				return "."
-			}
-			return "./" + filepath.ToSlash(rel)
-		}
-		if filepath.Dir(dir) == dir {
-			return "."
-		}
-	}
+	return fmt.Sprintf("SIMGEN_SEED=%d go test -run '^%s$' %s", seed, top, modpath.RelDir())
 }
 
 // Main runs fn, a main package's main function, in a simulation seeded by

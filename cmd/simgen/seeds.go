@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/simgen/simgen/internal/modpath"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -48,34 +48,13 @@ func runSeeds(spec string, args []string, stdout, stderr io.Writer) error {
 		err := cmd.Run()
 		if err != nil {
 			stdout.Write(out.Bytes())
-			fmt.Fprintf(stderr, "simgen: seed %d of %s failed; reproduce: simgen test --seed %d %s\n", seed, spec, seed, packageDir())
+			fmt.Fprintf(stderr, "simgen: seed %d of %s failed; reproduce: simgen test --seed %d %s\n", seed, spec, seed, modpath.RelDir())
 			return exitStatus(err)
 		}
 		last = out.Bytes()
 	}
 	_, err = stdout.Write(last)
 	return err
-}
-
-// packageDir returns the working directory (go test runs the binary in the package's
-// directory) as a pattern relative to the module root, such as ./pkg/x.
-func packageDir() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			rel, err := filepath.Rel(dir, wd)
-			if err != nil || rel == "." {
-				return "."
-			}
-			return "./" + filepath.ToSlash(rel)
-		}
-		if filepath.Dir(dir) == dir {
-			return "."
-		}
-	}
 }
 
 func withoutSeedVars(env []string) []string {

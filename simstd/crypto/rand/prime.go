@@ -4,6 +4,7 @@ import (
 	"crypto/fips140"
 	cryptorand "crypto/rand"
 	"errors"
+	"github.com/simgen/simgen/internal/godebug"
 	"io"
 	"math/big"
 
@@ -35,7 +36,7 @@ func Prime(r io.Reader, bits int) (*big.Int, error) {
 // cryptocustomrand=1 (after Go's MaybeReadByte, with its coin drawn from the
 // seed), the run's default Reader otherwise.
 func customReader(s *kernel.Sim, r io.Reader) io.Reader {
-	if godebug("cryptocustomrand") != "1" {
+	if godebug.Value("cryptocustomrand") != "1" {
 		return defaultReader{}
 	}
 	if _, ok := r.(defaultReader); !ok && s.Intn(2) == 1 {

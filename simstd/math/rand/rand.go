@@ -21,6 +21,7 @@
 package rand
 
 import (
+	"github.com/simgen/simgen/internal/godebug"
 	"math/rand"
 
 	"github.com/simgen/simgen/internal/kernel"
@@ -73,7 +74,7 @@ func global() *rand.Rand {
 
 func state(s *kernel.Sim) *runState {
 	return s.Ext(extKey{}, func() any {
-		if godebug("randautoseed") == "0" {
+		if godebug.Value("randautoseed") == "0" {
 			return &runState{r: rand.New(rand.NewSource(1))}
 		}
 		return &runState{r: rand.New(simSource{s})}
@@ -102,7 +103,7 @@ func Seed(seed int64) {
 		rand.Seed(seed)
 		return
 	}
-	if godebug("randseednop") != "0" {
+	if godebug.Value("randseednop") != "0" {
 		return
 	}
 	state(g.Sim()).r = rand.New(rand.NewSource(seed))

@@ -1,4 +1,4 @@
-package rand
+package godebug
 
 import (
 	"testing"
@@ -18,7 +18,7 @@ func TestLookupGODEBUG(t *testing.T) {
 		{"randseednop=0#0x3", "0", true},           // bisect pattern ignored
 		{"randseednopx=0,xrandseednop=0", "", false},
 	} {
-		v, ok := lookupGODEBUG(tc.list, "randseednop")
+		v, ok := Lookup(tc.list, "randseednop")
 		assert.Equal(t, tc.value, v, tc.list)
 		assert.Equal(t, tc.found, ok, tc.list)
 	}
@@ -26,7 +26,7 @@ func TestLookupGODEBUG(t *testing.T) {
 
 func TestGodebugEnvOverridesDefault(t *testing.T) {
 	t.Setenv("GODEBUG", "randseednop=0")
-	assert.Equal(t, "0", godebug("randseednop"))
+	assert.Equal(t, "0", Value("randseednop"))
 	t.Setenv("GODEBUG", "other=1")
-	assert.Equal(t, "", godebug("randseednop"), "a go1.26 module's default sets no randseednop")
+	assert.Equal(t, "", Value("randseednop"), "a go1.26 module's default sets no randseednop")
 }

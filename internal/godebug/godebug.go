@@ -1,7 +1,6 @@
-// This file is a copy of simstd/math/rand/godebug.go (the two packages share
-// no internal package).
-
-package rand
+// Package godebug reads GODEBUG settings the way the Go runtime resolves them,
+// for shims whose std counterparts change behaviour with a setting.
+package godebug
 
 import (
 	"os"
@@ -10,14 +9,14 @@ import (
 	"sync"
 )
 
-// godebug returns the value of the GODEBUG setting name as the Go runtime
+// Value returns the value of the GODEBUG setting name as the Go runtime
 // sees it: from the GODEBUG environment variable if it sets name, else from
 // the binary's default GODEBUG; "" when neither does.
-func godebug(name string) string {
-	if v, ok := lookupGODEBUG(os.Getenv("GODEBUG"), name); ok {
+func Value(name string) string {
+	if v, ok := Lookup(os.Getenv("GODEBUG"), name); ok {
 		return v
 	}
-	v, _ := lookupGODEBUG(defaultGODEBUG(), name)
+	v, _ := Lookup(defaultGODEBUG(), name)
 	return v
 }
 
@@ -35,9 +34,9 @@ var defaultGODEBUG = sync.OnceValue(func() string {
 	return ""
 })
 
-// lookupGODEBUG finds name in a GODEBUG list ("a=1,b=2"). As in the runtime,
+// Lookup finds name in a GODEBUG list ("a=1,b=2"). As in the runtime,
 // the last setting of a name wins and a "#pattern" bisect suffix is ignored.
-func lookupGODEBUG(list, name string) (string, bool) {
+func Lookup(list, name string) (string, bool) {
 	value, found := "", false
 	for _, kv := range strings.Split(list, ",") {
 		k, v, ok := strings.Cut(kv, "=")
