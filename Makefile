@@ -1,6 +1,6 @@
 # simgen — see README.md. Everything here needs only Go.
 GO ?= go
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH_COUNT ?= 6
 
 .PHONY: all test lint bench demo
@@ -31,7 +31,11 @@ demo:
 	$(GO) test -count=50 ./example/bank
 	@echo
 	@echo "== 2. The same test on the simulated variant, seeds 1-300, one process per seed:"
-	-$(GO) run ./cmd/simgen test ./example/bank --seeds 1-300
+	@$(GO) build -o .simgen-demo ./cmd/simgen
+	@./.simgen-demo test ./example/bank --seeds 1-300 2>&1 | tee .simgen-demo.out || true
 	@echo
-	@echo "== 3. Replaying the failing seed gives the same failure and the same trace hash:"
-	-SIMGEN_REPORT=1 $(GO) run ./cmd/simgen test ./example/bank --seed 56 -- -count=1
+	@seed=$$(sed -n 's/.*seed \([0-9]*\) of 1-300 failed.*/\1/p' .simgen-demo.out | head -1); \
+	if [ -z "$$seed" ]; then echo "no failing seed found in 300 seeds"; rm -f .simgen-demo .simgen-demo.out; exit 1; fi; \
+	echo "== 3. Replaying seed $$seed twice: the same failure and the same trace hash each time:"; \
+	for i in 1 2; do SIMGEN_REPORT=1 ./.simgen-demo test ./example/bank --seed $$seed -- -count=1 -v 2>&1 | grep -E 'simgen: seed=|overdrawn'; done; \
+	rm -f .simgen-demo .simgen-demo.out

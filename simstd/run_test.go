@@ -118,6 +118,7 @@ func TestPanicReport(t *testing.T) {
 	r := simstd.Run(simstd.Config{Seed: 9}, func() {
 		simstd.Go(func() {
 			var m map[string]int
+			//lint:ignore SA5000 the panic is the point of the test
 			m["x"] = 1 // panicHere
 		})
 		simstd.NewChan[int](0).Recv()

@@ -60,7 +60,6 @@ type waiter[T any] struct {
 	idx    int           // the select case's index
 	val    T             // value to send, or the value received
 	ok     bool          // completed (a receive got a value; a send was not met by close)
-	done   bool          // the operation completed (for non-select waiters)
 	next   *waiter[T]
 	prev   *waiter[T]
 }

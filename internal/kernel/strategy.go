@@ -70,7 +70,6 @@ func (p PCT) build(r *Rand) strategy {
 type pct struct {
 	cfg     PCT
 	changes []uint64 // remaining change points (step numbers), ascending
-	lowered uint64   // priorities given at change points count down from Depth
 }
 
 func (p *pct) String() string {

@@ -32,6 +32,7 @@ func TestStdKeyProbe(t *testing.T) {
 
 func TestRoundTrips(t *testing.T) {
 	dual(t, func(t *testing.T) {
+		//lint:ignore SA1012 the nil case is what this test checks
 		assert.Nil(t, FromStd(nil))
 		assert.Nil(t, ToStd(nil))
 		assert.Equal(t, Background(), FromStd(stdctx.Background()))

@@ -65,6 +65,7 @@ func TestMutexUnlockByOtherGoroutine(t *testing.T) {
 		mu.Lock()
 		spawn(func() { mu.Unlock() }).Recv()
 		mu.Lock() // does not block: the other goroutine unlocked it
+		//lint:ignore SA2001 lock and unlock only
 		mu.Unlock()
 	})
 }
@@ -104,6 +105,7 @@ func TestMutexUnlockOfUnlockedPanicsInSimulation(t *testing.T) {
 			mu.Unlock()
 		}()
 		mu.Lock()
+		//lint:ignore SA2001 lock and unlock only
 		mu.Unlock()
 	})
 	require.NoError(t, r.Err)
@@ -130,6 +132,7 @@ var pkgMutex sync.Mutex
 
 func TestMutexSharedByRunsAndNativeCode(t *testing.T) {
 	pkgMutex.Lock() // at "package initialization"
+	//lint:ignore SA2001 lock and unlock only
 	pkgMutex.Unlock()
 	for seed := uint64(1); seed <= 10; seed++ {
 		// Runs end with goroutines parked in Lock or woken but not yet
@@ -137,6 +140,7 @@ func TestMutexSharedByRunsAndNativeCode(t *testing.T) {
 		r := run(seed, func() {
 			pkgMutex.Lock()
 			for range 3 {
+				//lint:ignore SA2001 lock and unlock only
 				simstd.Go(func() { pkgMutex.Lock(); pkgMutex.Unlock() })
 			}
 			simstd.Gosched()
