@@ -3,6 +3,7 @@ package context
 import (
 	stdctx "context"
 	"errors"
+	"github.com/simgen/simgen/internal/simtest"
 	"testing"
 	"time"
 
@@ -15,11 +16,7 @@ import (
 )
 
 // dual runs the behaviour test f natively and in a simulation.
-func dual(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	t.Run("native", f)
-	t.Run("sim", func(t *testing.T) { simstd.Test(t, f) })
-}
+func dual(t *testing.T, f func(t *testing.T)) { simtest.Dual(t, f) }
 
 func simulated() bool { return kernel.Current() != nil }
 

@@ -1,8 +1,7 @@
 package sync_test
 
 import (
-	"fmt"
-	"os"
+	"github.com/simgen/simgen/internal/simtest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,16 +16,7 @@ const simSeeds = 30
 
 // dual runs the behaviour test f natively and in simulations (seeds 1 to
 // simSeeds unless SIMGEN_SEED or SIMGEN_SEEDS say otherwise).
-func dual(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	t.Run("native", f)
-	t.Run("sim", func(t *testing.T) {
-		if os.Getenv(simstd.EnvSeed) == "" && os.Getenv(simstd.EnvSeeds) == "" {
-			t.Setenv(simstd.EnvSeeds, fmt.Sprint(simSeeds))
-		}
-		simstd.Test(t, f)
-	})
-}
+func dual(t *testing.T, f func(t *testing.T)) { simtest.DualSeeds(t, simSeeds, f) }
 
 // sleep waits d: in virtual time inside a simulation, in real time outside.
 // (The time shim is not used here, to keep this package's tests self-contained.)

@@ -1,6 +1,7 @@
 package time
 
 import (
+	"github.com/simgen/simgen/internal/simtest"
 	"testing"
 	"time"
 
@@ -12,11 +13,7 @@ import (
 )
 
 // dual runs the behaviour test f natively and in a simulation.
-func dual(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	t.Run("native", f)
-	t.Run("sim", func(t *testing.T) { simstd.Test(t, f) })
-}
+func dual(t *testing.T, f func(t *testing.T)) { simtest.Dual(t, f) }
 
 // dualModes runs f with synchronous and with asynchronous timer channels,
 // each natively and in a simulation.

@@ -3,6 +3,7 @@ package rand_test
 import (
 	"bytes"
 	"errors"
+	"github.com/simgen/simgen/internal/simtest"
 	"io"
 	"math/big"
 	mathrand "math/rand/v2"
@@ -19,11 +20,7 @@ import (
 	"github.com/simgen/simgen/simstd/crypto/rand"
 )
 
-func dual(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	t.Run("native", f)
-	t.Run("sim", func(t *testing.T) { simstd.Test(t, f) })
-}
+func dual(t *testing.T, f func(t *testing.T)) { simtest.Dual(t, f) }
 
 func run(seed uint64, fn func()) simstd.Result {
 	return simstd.Run(simstd.Config{Seed: seed, MaxTime: time.Hour, GoexitEndsRun: true}, fn)

@@ -1,6 +1,7 @@
 package rand_test
 
 import (
+	"github.com/simgen/simgen/internal/simtest"
 	stdrand "math/rand/v2"
 	"testing"
 	"time"
@@ -11,11 +12,7 @@ import (
 	"github.com/simgen/simgen/simstd/math/rand/v2"
 )
 
-func dual(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	t.Run("native", f)
-	t.Run("sim", func(t *testing.T) { simstd.Test(t, f) })
-}
+func dual(t *testing.T, f func(t *testing.T)) { simtest.Dual(t, f) }
 
 func run(seed uint64, fn func()) simstd.Result {
 	return simstd.Run(simstd.Config{Seed: seed, MaxTime: time.Hour, GoexitEndsRun: true}, fn)
