@@ -3,7 +3,6 @@ package simstd_test
 import (
 	"github.com/simgen/simgen/internal/simtest"
 	"testing"
-
 )
 
 // dual runs f natively and inside a simulation (for the seeds chosen by the
