@@ -4,6 +4,7 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync/atomic"
 )
 
@@ -42,15 +43,18 @@ type G struct {
 	// goroutine dumps ("chan receive", "select", "sync.Mutex.Lock", "sleep").
 	wait string
 
-	killed bool      // set when the run is over: the goroutine must unwind at its next sync point
-	report bool      // resumed only to record its stack into pcs
-	pcs    []uintptr // stack recorded for a deadlock report
+	killed bool // set when the run is over: the goroutine must unwind at its next sync point
+	// crashed is set when the goroutine's node was killed: it runs no user
+	// code again and is kept in Sim.zombies until unwind ends it.
+	crashed bool
+	report  bool      // resumed only to record its stack into pcs
+	pcs     []uintptr // stack recorded for a deadlock report
 
 	prio uint64 // PCT priority; larger runs first
 
-	// Owner is what the goroutine belongs to besides its simulation (the
-	// simulated node, set by the network shim); inherited by goroutines it starts.
-	Owner any
+	// node is the simulated machine the goroutine runs on, inherited by the
+	// goroutines it starts; never changes.
+	node *Node
 }
 
 // ID returns the goroutine's number in its simulation (main is 1).
@@ -59,11 +63,38 @@ func (g *G) ID() uint64 { return g.id }
 // Sim returns the simulation the goroutine runs in.
 func (g *G) Sim() *Sim { return g.sim }
 
+// Node returns the node the goroutine runs on.
+func (g *G) Node() *Node { return g.node }
+
+// stopped reports whether g must not go on running user code: its node was
+// killed or paused.
+func (g *G) stopped() bool { return g.crashed || g.node.state == NodePaused }
+
+// stop suspends a goroutine whose node was killed (for good: only unwind
+// resumes it) or paused (until Resume requeues it and it is chosen).
+func (g *G) stop() {
+	s := g.sim
+	s.nextG = nil
+	if g.crashed {
+		g.state = gBlocked
+		g.wait = "node killed"
+	} else {
+		g.state = gRunnable
+		g.wait = "node paused"
+		g.node.held = append(g.node.held, g)
+	}
+	g.suspend()
+}
+
 // Sync is a scheduling point: the strategy chooses who runs next among the
 // runnable goroutines and g itself. It returns when g is chosen.
 func (g *G) Sync() {
 	s := g.sim
 	if g.killed {
+		return
+	}
+	if g.stopped() {
+		g.stop()
 		return
 	}
 	next := s.choose(g)
@@ -90,7 +121,7 @@ const lightOdds = 32
 // points at all would hide the interleavings between two critical sections
 // (check-then-act across an Unlock), the classic atomicity bug.
 func (g *G) Preempt() {
-	if g.sim.rng.Uint64()%lightOdds == 0 {
+	if g.sim.rng.Uint64()%lightOdds == 0 || g.stopped() {
 		g.Sync()
 	}
 }
@@ -111,6 +142,9 @@ func (g *G) Park(reason string) {
 	}
 	g.state = gBlocked
 	g.wait = reason
+	if g.crashed {
+		g.wait = "node killed"
+	}
 	g.suspend()
 }
 
@@ -138,29 +172,46 @@ func callers() []uintptr {
 // Ready makes the blocked goroutine g runnable. It must be called from inside
 // g's simulation (by another goroutine or a timer).
 func (s *Sim) Ready(g *G) {
+	if g.crashed {
+		return // its node was killed: it never runs again
+	}
 	if g.state != gBlocked {
 		panic("simgen internal error: Ready of a goroutine that is not blocked")
 	}
 	g.state = gRunnable
 	g.wait = ""
+	s.enqueue(g)
+}
+
+// enqueue makes the runnable g eligible to be chosen, or holds it while its
+// node is paused.
+func (s *Sim) enqueue(g *G) {
+	if n := g.node; n.state == NodePaused {
+		g.wait = "node paused"
+		n.held = append(n.held, g)
+		return
+	}
 	s.runq = append(s.runq, g)
 }
 
-// Go starts fn as a new simulated goroutine owned by the same Owner as the
-// caller. Starting a goroutine is a scheduling point.
+// Go starts fn as a new simulated goroutine on the caller's node. Starting a
+// goroutine is a scheduling point.
 func (g *G) Go(fn func()) {
-	g.sim.spawn(fn, g.Owner)
+	ng := g.sim.spawn(fn, g.node)
+	if g.crashed {
+		g.sim.crash(ng) // started by a goroutine of a node killed under it
+	}
 	g.Sync()
 }
 
-// spawn creates a runnable goroutine; it does not run until chosen.
-func (s *Sim) spawn(fn func(), owner any) *G {
+// spawn creates a runnable goroutine on node; it does not run until chosen.
+func (s *Sim) spawn(fn func(), node *Node) *G {
 	s.lastID++
-	g := &G{id: s.lastID, sim: s, fn: fn, Owner: owner, state: gRunnable}
+	g := &G{id: s.lastID, sim: s, fn: fn, node: node, state: gRunnable}
 	g.next, _ = iter.Pull(g.body)
 	g.allIdx = len(s.all)
 	s.all = append(s.all, g)
-	s.runq = append(s.runq, g)
+	s.enqueue(g)
 	s.strat.spawned(s, g)
 	s.h.mix(tagSpawn, g.id)
 	return g
@@ -201,6 +252,13 @@ func (g *G) exit(goexit bool) {
 	g.state = gDead
 	g.dead.Store(true)
 	g.gp = 0
+	if g.crashed {
+		// A zombie ends when unwound, or returns before its next sync point.
+		if i := slices.Index(s.zombies, g); i >= 0 {
+			s.zombies = slices.Delete(s.zombies, i, i+1)
+		}
+		return
+	}
 	last := s.all[len(s.all)-1]
 	s.all[g.allIdx] = last
 	last.allIdx = g.allIdx

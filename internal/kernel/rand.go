@@ -54,4 +54,5 @@ const (
 	tagSpawn = 'g' // goroutine created
 	tagExit  = 'x' // goroutine finished
 	tagEvent = 'e' // other events mixed in by shims (network, disk, faults)
+	tagNode  = 'n' // node created, killed, restarted, paused or resumed
 )

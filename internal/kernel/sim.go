@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,10 +59,13 @@ type Sim struct {
 	cur   atomic.Pointer[G]
 	nextG *G // the goroutine a yielding goroutine chose to run next
 
-	runq   []*G // runnable goroutines, in no meaningful order
-	all    []*G // live goroutines; G.allIdx indexes it
-	lastID uint64
-	main   *G
+	runq []*G // runnable goroutines of nodes that are up, in no meaningful order
+	all  []*G // live goroutines; G.allIdx indexes it
+	// zombies are the goroutines of killed nodes: out of the run, waiting to
+	// be unwound when it ends.
+	zombies []*G
+	lastID  uint64
+	main    *G
 
 	timers timerHeap
 
@@ -69,6 +73,11 @@ type Sim struct {
 	err   error
 
 	mainGoexit bool // main called runtime.Goexit under Go's rule for func main
+
+	// nodes are the run's simulated machines in creation order; nodes[0]
+	// is the default node.
+	nodes     []*Node
+	nodeHooks []func(*Node, NodeEvent) // shims' reactions to node events, in registration order
 
 	// exts holds per-run state of the shims (network, nodes, disk), keyed by
 	// a value private to each shim.
@@ -99,7 +108,7 @@ type Result struct {
 // one process.
 func Run(cfg Config, main func()) Result {
 	s := newSim(cfg)
-	s.main = s.spawn(main, nil)
+	s.main = s.spawn(main, s.nodes[0])
 	register(s)
 	defer unregister(s)
 	go s.drive()
@@ -128,6 +137,7 @@ func newSim(cfg Config) *Sim {
 	}
 	s := &Sim{cfg: cfg, rng: NewRand(cfg.Seed), h: fnvOffset, doneCh: make(chan struct{})}
 	s.strat = cfg.Strategy.build(s.rng)
+	s.addNode(DefaultNodeName, nil)
 	return s
 }
 
@@ -269,10 +279,10 @@ func (s *Sim) mainExited(goexit bool) {
 // deferred calls they run happen in a seed-independent order.
 func (s *Sim) unwind() {
 	s.state = unwinding
-	for len(s.all) > 0 {
-		g := s.all[0]
-		for _, o := range s.all {
-			if o.id < g.id {
+	for len(s.all)+len(s.zombies) > 0 {
+		var g *G
+		for _, o := range slices.Concat(s.all, s.zombies) {
+			if g == nil || o.id < g.id {
 				g = o
 			}
 		}

@@ -7,14 +7,26 @@ import "time"
 // start goroutines, or perform non-blocking channel operations.
 type Timer struct {
 	sim  *Sim
+	node *Node // Kill of the node cancels the timer
 	f    func()
 	when int64  // virtual time at which f runs
 	seq  uint64 // seed-drawn tie-breaker among timers due at the same instant
 	idx  int    // index in sim.timers, or -1 when not pending
 }
 
-// NewTimer returns an unscheduled timer of s that runs f when it fires.
-func (s *Sim) NewTimer(f func()) *Timer { return &Timer{sim: s, f: f, idx: -1} }
+// NewTimer returns an unscheduled timer of s that runs f when it fires. It
+// belongs to the node of the calling goroutine (the default node when called
+// from the driver); SetNode changes that.
+func (s *Sim) NewTimer(f func()) *Timer {
+	n := s.nodes[0]
+	if g := s.cur.Load(); g != nil {
+		n = g.node
+	}
+	return &Timer{sim: s, node: n, f: f, idx: -1}
+}
+
+// SetNode makes n the node whose Kill cancels t.
+func (t *Timer) SetNode(n *Node) { t.node = n }
 
 // ScheduleAfter (re)schedules t to fire d after the current virtual time;
 // d <= 0 fires it the next time every goroutine is blocked.

@@ -53,10 +53,16 @@ func (w *Waiter) G() *G { return w.g }
 // (nil g).
 func Actor(g *G) *Sim { return actorOf(g) }
 
-// Spawn starts fn as a new goroutine of s owned by owner, from a timer
-// callback or other driver-side code (goroutines use G.Go). It is not a
-// scheduling point.
-func (s *Sim) Spawn(fn func(), owner any) *G { return s.spawn(fn, owner) }
+// Spawn starts fn as a new goroutine of s on node, from a timer callback or
+// other driver-side code (goroutines use G.Go). It is not a scheduling point.
+// A goroutine spawned on a killed node never runs.
+func (s *Sim) Spawn(fn func(), node *Node) *G {
+	g := s.spawn(fn, node)
+	if node.state == NodeDown {
+		s.crash(g)
+	}
+	return g
+}
 
 // SyncPoint is a scheduling point when called from a simulated goroutine,
 // which it returns; outside a simulation it does nothing and returns nil.

@@ -35,9 +35,9 @@ type engine struct {
 	active bool     // armed: a one-shot that has not fired, or a running Ticker
 	seq    uint64   // arming generation; callbacks armed under another seq are stale
 
-	sim   *kernel.Sim   // the simulation whose clock drives the armed engine; nil: the real clock
-	kt    *kernel.Timer // the armed kernel timer when sim != nil
-	owner any           // Owner of the goroutine that armed it, inherited by AfterFunc's goroutine
+	sim  *kernel.Sim   // the simulation whose clock drives the armed engine; nil: the real clock
+	kt   *kernel.Timer // the armed kernel timer when sim != nil
+	node *kernel.Node  // node of the goroutine that armed it, inherited by AfterFunc's goroutine
 
 	rt   *time.Timer // the armed real timer when sim == nil
 	next time.Time   // when rt fires (the tick's nominal time, sent on c)
@@ -92,7 +92,7 @@ func (e *engine) arm(d Duration) {
 	seq := e.seq
 	if g := kernel.Current(); g != nil {
 		s := g.Sim()
-		e.sim, e.owner = s, g.Owner
+		e.sim, e.node = s, g.Node()
 		e.kt = s.NewTimer(func() { e.fireSim(s, seq) })
 		e.kt.ScheduleAfter(d)
 		return
@@ -140,9 +140,9 @@ func (e *engine) fireSim(s *kernel.Sim, seq uint64) {
 		e.active = false
 	}
 	if e.f != nil {
-		f, owner := e.f, e.owner
+		f, node := e.f, e.node
 		e.mu.Unlock()
-		s.Spawn(f, owner)
+		s.Spawn(f, node)
 		return
 	}
 	defer e.mu.Unlock()

@@ -186,12 +186,17 @@ func TestAfterFunc(t *testing.T) {
 	})
 }
 
-func TestAfterFuncOwner(t *testing.T) {
+func TestAfterFuncNode(t *testing.T) {
 	r := simstd.Run(simstd.Config{Seed: 3}, func() {
-		kernel.Current().Owner = "node-a"
-		done := kernel.NewChan[any](1)
-		AfterFunc(Second, func() { done.Send(kernel.Current().Owner) })
-		if got := done.Recv(); got != "node-a" {
+		done := kernel.NewChan[*kernel.Node](1)
+		var a *kernel.Node
+		a, err := kernel.Current().Sim().NewNode("a", func() {
+			AfterFunc(Second, func() { done.Send(kernel.Current().Node()) })
+		})
+		if err != nil {
+			panic(err)
+		}
+		if got := done.Recv(); got != a {
 			panic(got)
 		}
 	})

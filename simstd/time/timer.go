@@ -27,8 +27,8 @@ func NewTimer(d Duration) *Timer {
 func After(d Duration) *kernel.Chan[Time] { return NewTimer(d).C }
 
 // AfterFunc waits for d to elapse and then calls f in its own goroutine (a
-// simulated goroutine of the caller's simulation, owned by the caller's
-// Owner). The returned Timer's C is nil; its Stop cancels the call.
+// simulated goroutine of the caller's simulation, on the caller's node).
+// The returned Timer's C is nil; its Stop cancels the call.
 func AfterFunc(d Duration, f func()) *Timer {
 	e := newEngine(f)
 	e.start(d, 0)
