@@ -80,3 +80,7 @@ func NumGoroutine() int {
 	}
 	return runtime.NumGoroutine()
 }
+
+// TraceEvent is one line of a run's event trace, written as JSON lines to
+// Config.Trace.
+type TraceEvent = kernel.TraceEvent

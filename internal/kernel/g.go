@@ -145,6 +145,9 @@ func (g *G) Park(reason string) {
 	if g.crashed {
 		g.wait = "node killed"
 	}
+	if g.sim.tr != nil && g.sim.state == running {
+		g.sim.traceG(EvBlock, g, reason)
+	}
 	g.suspend()
 }
 
@@ -180,6 +183,9 @@ func (s *Sim) Ready(g *G) {
 	}
 	g.state = gRunnable
 	g.wait = ""
+	if s.tr != nil && s.state == running {
+		s.traceG(EvUnblock, g, "")
+	}
 	s.enqueue(g)
 }
 
@@ -214,6 +220,9 @@ func (s *Sim) spawn(fn func(), node *Node) *G {
 	s.enqueue(g)
 	s.strat.spawned(s, g)
 	s.h.mix(tagSpawn, g.id)
+	if s.tr != nil && s.state == running {
+		s.trace(TraceEvent{Kind: EvSpawn, G: g.id, Node: node.name, Pos: userPos(2)}, 2)
+	}
 	return g
 }
 
@@ -264,6 +273,9 @@ func (g *G) exit(goexit bool) {
 	last.allIdx = g.allIdx
 	s.all = s.all[:len(s.all)-1]
 	s.h.mix(tagExit, g.id)
+	if s.tr != nil && s.state == running {
+		s.trace(TraceEvent{Kind: EvExit, G: g.id, Node: g.node.name}, 2)
+	}
 	if g == s.main && !g.killed {
 		s.mainExited(goexit)
 	}

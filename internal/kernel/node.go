@@ -36,6 +36,10 @@ const (
 	NodeResumed                    // after its held goroutines became runnable again
 )
 
+func (ev NodeEvent) String() string {
+	return [...]string{"killed", "restarted", "paused", "resumed"}[ev]
+}
+
 // Node is a simulated machine: every goroutine and timer belongs to one, and
 // shims keep its network endpoints and disk under Node.Ext. Node 0 is the
 // run's default node, where the main goroutine and everything not placed on
@@ -126,6 +130,9 @@ func (s *Sim) NewNode(name string, main func()) (*Node, error) {
 	}
 	n := s.addNode(name, main)
 	s.h.mix(tagNode, uint64(n.id)<<8|uint64(NodeRestarted))
+	if s.tr != nil {
+		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: "created " + n.addr.String()}, 2)
+	}
 	if main != nil {
 		s.spawn(main, n)
 	}
@@ -164,6 +171,9 @@ func (s *Sim) OnNode(f func(n *Node, ev NodeEvent)) { s.nodeHooks = append(s.nod
 
 func (s *Sim) nodeEvent(n *Node, ev NodeEvent) {
 	s.h.mix(tagNode, uint64(n.id)<<8|uint64(ev))
+	if s.tr != nil {
+		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: ev.String()}, 2)
+	}
 	for _, f := range s.nodeHooks {
 		f(n, ev)
 	}

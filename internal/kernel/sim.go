@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -22,6 +23,10 @@ type Config struct {
 	MaxSteps uint64        // scheduling decisions before the run fails; 0: no limit
 	MaxTime  time.Duration // virtual time before the run fails; 0: no limit
 	Watchdog time.Duration // wall-clock bound between sync points; 0: DefaultWatchdog, <0: off
+
+	// Trace receives the run's event trace as JSON lines (see TraceEvent);
+	// nil turns tracing off, at the cost of a nil check per event site.
+	Trace io.Writer
 
 	// GoexitEndsRun makes runtime.Goexit in the main goroutine end the run
 	// (as t.FailNow ends a test) instead of Go's rule for func main, where the
@@ -83,6 +88,8 @@ type Sim struct {
 	// a value private to each shim.
 	exts map[any]any
 
+	tr *tracer // nil unless Config.Trace is set
+
 	doneCh chan struct{} // closed when state reaches done
 
 	// abandoned is set by Run when the watchdog fired: the driver is stuck in
@@ -137,6 +144,9 @@ func newSim(cfg Config) *Sim {
 	}
 	s := &Sim{cfg: cfg, rng: NewRand(cfg.Seed), h: fnvOffset, doneCh: make(chan struct{})}
 	s.strat = cfg.Strategy.build(s.rng)
+	if cfg.Trace != nil {
+		s.tr = newTracer(cfg.Trace)
+	}
 	s.addNode(DefaultNodeName, nil)
 	return s
 }
@@ -163,6 +173,9 @@ func (s *Sim) drive() {
 		}
 	}()
 	s.loop()
+	if s.tr != nil {
+		s.traceEnd()
+	}
 	s.unwind()
 	normal = true
 	s.state = done
@@ -192,6 +205,10 @@ func (s *Sim) loop() {
 }
 
 func (s *Sim) resume(g *G) {
+	if s.tr != nil && s.tr.last != g && s.state == running {
+		s.tr.last = g
+		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name}, 2)
+	}
 	g.state = gRunning
 	s.cur.Store(g)
 	g.next()
@@ -248,6 +265,9 @@ func (s *Sim) advance() {
 		s.now = when
 		s.nowPub.Store(when)
 		s.h.mix(tagTime, uint64(when))
+		if s.tr != nil {
+			s.trace(TraceEvent{Kind: EvTime}, 2)
+		}
 	}
 	for len(s.timers) > 0 && s.timers[0].when <= s.now && s.state == running {
 		t := s.timers.pop()
