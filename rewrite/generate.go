@@ -59,6 +59,7 @@ var rewrites = []rewriteStep{
 	{"maprange", rewriteMapRange},
 	{"mainpkg", rewriteMain},
 	{"tests", rewriteTests},
+	{"subtests", rewriteSubtests},
 	{"buildtag", rewriteBuildTags},
 }
 
