@@ -160,11 +160,27 @@ func (w *waiter[T]) block(reason string) {
 }
 
 func newWaiter[T any](g *G) *waiter[T] {
-	w := &waiter[T]{g: g}
-	if g == nil {
-		w.native = make(chan struct{}, 1)
+	if g != nil {
+		// A simulated goroutine blocks in one operation at a time, so it
+		// reuses the waiter of its last plain send or receive.
+		if w, ok := g.spare.(*waiter[T]); ok {
+			g.spare = nil
+			w.g = g
+			return w
+		}
+		return &waiter[T]{g: g}
 	}
-	return w
+	return &waiter[T]{native: make(chan struct{}, 1)}
+}
+
+// recycle hands back a plain (non-select) waiter whose goroutine was woken:
+// the waker dequeued it, so nothing refers to it any more.
+func (w *waiter[T]) recycle() {
+	if w.g != nil {
+		g := w.g
+		*w = waiter[T]{}
+		g.spare = w
+	}
 }
 
 func actorOf(g *G) *Sim {
@@ -205,7 +221,9 @@ func (c *Chan[T]) Send(v T) {
 		c.sendq.push(w)
 		c.mu.Unlock()
 		w.block("chan send")
-		if !w.ok {
+		ok := w.ok
+		w.recycle()
+		if !ok {
 			panic(RuntimeError("send on closed channel"))
 		}
 	}
@@ -257,7 +275,9 @@ func (c *Chan[T]) Recv2() (T, bool) {
 	c.recvq.push(w)
 	c.mu.Unlock()
 	w.block("chan receive")
-	return w.val, w.ok
+	v, ok := w.val, w.ok
+	w.recycle()
+	return v, ok
 }
 
 // recv tries to complete a receive without blocking; on failure c stays

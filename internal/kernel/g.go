@@ -52,6 +52,10 @@ type G struct {
 
 	prio uint64 // PCT priority; larger runs first
 
+	// spare is a channel waiter (*waiter[T] for some T) kept for the next
+	// plain send or receive that blocks; nil when none.
+	spare any
+
 	// node is the simulated machine the goroutine runs on, inherited by the
 	// goroutines it starts; never changes.
 	node *Node

@@ -58,9 +58,14 @@ type Sim struct {
 	nowPub atomic.Int64  // now, published at every jump for the watchdog
 	steps  atomic.Uint64 // scheduling decisions so far; read by the watchdog
 
-	// cur is the goroutine executing user code, nil while the driver runs
-	// (between goroutines, or firing timers). Atomic because Current reads it
-	// from goroutines outside this simulation.
+	// running is the goroutine executing user code, nil while the driver
+	// runs (between goroutines, or firing timers).
+	running *G
+	// cur is the goroutine last resumed, for Current, which compares its
+	// runtime identity with the caller's from goroutines outside this
+	// simulation too (hence atomic). It is not cleared when the driver takes
+	// over: the driver's identity never matches, and skipping the store
+	// saves a barrier per switch.
 	cur   atomic.Pointer[G]
 	nextG *G // the goroutine a yielding goroutine chose to run next
 
@@ -210,9 +215,12 @@ func (s *Sim) resume(g *G) {
 		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name}, 2)
 	}
 	g.state = gRunning
-	s.cur.Store(g)
+	s.running = g
+	if s.cur.Load() != g {
+		s.cur.Store(g)
+	}
 	g.next()
-	s.cur.Store(nil)
+	s.running = nil
 }
 
 // stepped records one scheduling decision and enforces the step limit.

@@ -19,7 +19,7 @@ type Timer struct {
 // from the driver); SetNode changes that.
 func (s *Sim) NewTimer(f func()) *Timer {
 	n := s.nodes[0]
-	if g := s.cur.Load(); g != nil {
+	if g := s.running; g != nil {
 		n = g.node
 	}
 	return &Timer{sim: s, node: n, f: f, idx: -1}

@@ -72,7 +72,7 @@ func (s *Sim) Trace(ev TraceEvent) {
 func (s *Sim) trace(ev TraceEvent, skip int) {
 	ev.Step = s.steps.Load()
 	ev.T = s.now
-	if g := s.cur.Load(); g != nil && ev.G == 0 {
+	if g := s.running; g != nil && ev.G == 0 {
 		ev.G = g.id
 		if ev.Pos == "" {
 			ev.Pos = userPos(skip + 1)
@@ -91,7 +91,7 @@ func (s *Sim) trace(ev TraceEvent, skip int) {
 // byID finds a live goroutine (or zombie) by id, for trace events about
 // goroutines other than the running one. Tracing only.
 func (s *Sim) byID(id uint64) *G {
-	if g := s.cur.Load(); g != nil && g.id == id {
+	if g := s.running; g != nil && g.id == id {
 		return g
 	}
 	for _, g := range s.all {
@@ -110,7 +110,7 @@ func (s *Sim) byID(id uint64) *G {
 // traceG writes an event about goroutine g (not necessarily the running one).
 func (s *Sim) traceG(kind string, g *G, reason string) {
 	ev := TraceEvent{Kind: kind, G: g.id, Node: g.node.name, Reason: reason}
-	if g == s.cur.Load() {
+	if g == s.running {
 		ev.Pos = userPos(3)
 	}
 	s.trace(ev, 3)
