@@ -24,8 +24,9 @@ type G struct {
 	sim *Sim   // the simulation the goroutine belongs to; never changes
 
 	// gp is the runtime identity of the coroutine's goroutine, set when it
-	// first runs; Current compares it with getg().
-	gp uintptr
+	// first runs; Current compares it with getg() from any goroutine (hence
+	// atomic: a goroutine of another run may be looking).
+	gp atomic.Uintptr
 
 	fn    func()                  // the goroutine's body
 	next  func() (struct{}, bool) // resumes the coroutine (driver side)
@@ -234,7 +235,7 @@ func (s *Sim) spawn(fn func(), node *Node) *G {
 // panic, runtime.Goexit) into a state change the driver can see.
 func (g *G) body(yield func(struct{}) bool) {
 	g.yield = yield
-	g.gp = getg()
+	g.gp.Store(getg())
 	if g.killed {
 		g.exit(false)
 		return
@@ -264,7 +265,7 @@ func (g *G) exit(goexit bool) {
 	s := g.sim
 	g.state = gDead
 	g.dead.Store(true)
-	g.gp = 0
+	g.gp.Store(0)
 	if g.crashed {
 		// A zombie ends when unwound, or returns before its next sync point.
 		if i := slices.Index(s.zombies, g); i >= 0 {

@@ -408,7 +408,7 @@ func Current() *G {
 	}
 	gp := getg()
 	for _, s := range *list {
-		if g := s.cur.Load(); g != nil && g.gp == gp {
+		if g := s.cur.Load(); g != nil && g.gp.Load() == gp {
 			return g
 		}
 	}
