@@ -1,6 +1,8 @@
 package simstd
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/simgen/simgen/internal/modpath"
 	"os"
@@ -25,11 +27,16 @@ const (
 	EnvTimeLimit = "SIMGEN_TIME_LIMIT" // virtual time per run, e.g. 10m; 0: none
 	EnvWatchdog  = "SIMGEN_WATCHDOG"   // wall time without a sync point, e.g. 30s; off: disabled
 	EnvReport    = "SIMGEN_REPORT"     // 1: print a one-line summary of every run to stderr
+	EnvResults   = "SIMGEN_RESULTS"    // file to which every run appends one JSON line (a RunRecord)
 
 	// EnvUnderSimgenTest is set by `simgen test` for the test processes it
 	// starts, so that reproduce commands name simgen test instead of go test
 	// (which would run the original, native package).
 	EnvUnderSimgenTest = "SIMGEN_UNDER_TEST"
+
+	// EnvUnderSimgenRun is set by `simgen run` for the programs it starts: the
+	// arguments of the reproduce command after "simgen run --seed N".
+	EnvUnderSimgenRun = "SIMGEN_UNDER_RUN"
 )
 
 // Seeds returns the seeds selected by SIMGEN_SEEDS or SIMGEN_SEED (default: 1).
@@ -144,6 +151,99 @@ func report(r Result) {
 	}
 }
 
+// Failure kinds: how a run failed, in RunRecord.Kind.
+const (
+	KindTest      = "test"       // the test reported a failure (t.Error, t.Fatal, ...)
+	KindPanic     = "panic"      // a simulated goroutine panicked (*PanicError)
+	KindDeadlock  = "deadlock"   // every goroutine blocked, no timer pending (*DeadlockError)
+	KindStepLimit = "step-limit" // SIMGEN_STEP_LIMIT reached (*LimitError)
+	KindTimeLimit = "time-limit" // SIMGEN_TIME_LIMIT reached (*LimitError)
+	KindWatchdog  = "watchdog"   // a goroutine ran too long without a scheduling point (*WatchdogError)
+	KindError     = "error"      // any other error ending the run
+)
+
+// FailureKind classifies the error that ended a run: "" for nil, else one of
+// the Kind constants other than KindTest.
+func FailureKind(err error) string {
+	var (
+		pe *PanicError
+		de *DeadlockError
+		le *LimitError
+		we *WatchdogError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &we):
+		return KindWatchdog
+	case errors.As(err, &de):
+		return KindDeadlock
+	case errors.As(err, &le):
+		if le.What == "steps" {
+			return KindStepLimit
+		}
+		return KindTimeLimit
+	case errors.As(err, &pe):
+		return KindPanic
+	}
+	return KindError
+}
+
+// RunRecord is the JSON line that every run of Test and Main appends to the
+// file named by SIMGEN_RESULTS. simgen test --seeds reads it to report each
+// seed's steps, virtual time, hash and failure kind.
+type RunRecord struct {
+	Seed      uint64 `json:"seed"`
+	Test      string `json:"test,omitempty"` // the test's name (t.Name()); empty for a main package
+	Strategy  string `json:"strategy"`
+	Steps     uint64 `json:"steps"`
+	ElapsedNS int64  `json:"elapsed_ns"` // virtual time simulated
+	Hash      string `json:"hash"`       // trace hash, 16 hex digits
+	Kind      string `json:"kind,omitempty"`
+	Error     string `json:"error,omitempty"` // the first line of the error that ended the run
+}
+
+// NewRunRecord describes r; testFailed reports a failure the test itself
+// reported (KindTest) when the run ended without an error.
+func NewRunRecord(test string, r Result, testFailed bool) RunRecord {
+	rec := RunRecord{
+		Seed: r.Seed, Test: test, Strategy: r.Strategy, Steps: r.Steps,
+		ElapsedNS: int64(r.Elapsed), Hash: fmt.Sprintf("%016x", r.Hash), Kind: FailureKind(r.Err),
+	}
+	if r.Err != nil {
+		rec.Error, _, _ = strings.Cut(r.Err.Error(), "\n")
+	} else if testFailed {
+		rec.Kind = KindTest
+	}
+	return rec
+}
+
+// appendRecord appends rec as one JSON line to the SIMGEN_RESULTS file, if
+// set, with a single write to a file opened for appending, so that processes
+// sharing the file never interleave within a line.
+func appendRecord(rec RunRecord) error {
+	path := os.Getenv(EnvResults)
+	if path == "" {
+		return nil
+	}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return fmt.Errorf("%s: %w", EnvResults, err)
+	}
+	_, err = f.Write(append(line, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", EnvResults, err)
+	}
+	return nil
+}
+
 // Test runs body in a fresh simulation for every seed selected by the
 // environment (SIMGEN_SEED, SIMGEN_SEEDS; default seed 1), stopping at the
 // first failing seed and printing the command that reproduces it. body may
@@ -162,6 +262,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		cfg.GoexitEndsRun = true
 		r := kernel.Run(cfg, func() { body(t) })
 		report(r)
+		if err := appendRecord(NewRunRecord(t.Name(), r, t.Failed())); err != nil {
+			t.Errorf("simgen: %v", err)
+		}
 		if r.Err != nil {
 			t.Errorf("simgen: %v", r.Err)
 		}
@@ -174,13 +277,52 @@ func Test(t *testing.T, body func(t *testing.T)) {
 }
 
 // ReproduceTest returns the command that reruns test name with seed from the
-// module root.
+// module root. It repeats the strategy and limits set in the environment.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
 	if os.Getenv(EnvUnderSimgenTest) != "" {
-		return fmt.Sprintf("simgen test --seed %d %s -- -run '^%s$'", seed, modpath.RelDir(), top)
+		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy), seed, limitFlags(), modpath.RelDir(), top)
 	}
-	return fmt.Sprintf("SIMGEN_SEED=%d go test -run '^%s$' %s", seed, top, modpath.RelDir())
+	return fmt.Sprintf("%s=%d %sgo test -run '^%s$' %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvStepLimit, EnvTimeLimit, EnvWatchdog), top, modpath.RelDir())
+}
+
+// reproduceMain returns the command that reruns the program with seed.
+func reproduceMain(seed uint64) string {
+	if rest := os.Getenv(EnvUnderSimgenRun); rest != "" {
+		return fmt.Sprintf("%ssimgen run --seed %d%s", envPrefix(EnvStrategy), seed, rest)
+	}
+	return fmt.Sprintf("%s=%d %s%s", EnvSeed, seed, envPrefix(EnvStrategy, EnvStepLimit, EnvTimeLimit, EnvWatchdog), strings.Join(os.Args, " "))
+}
+
+// envPrefix returns NAME=value for each of the variables that is set, each
+// followed by a space.
+func envPrefix(names ...string) string {
+	var b strings.Builder
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			fmt.Fprintf(&b, "%s=%s ", n, shellQuote(v))
+		}
+	}
+	return b.String()
+}
+
+// limitFlags returns the simgen test / simgen run flags for the limits set in
+// the environment, each preceded by a space.
+func limitFlags() string {
+	var b strings.Builder
+	for _, f := range []struct{ env, flag string }{{EnvTimeLimit, "time-limit"}, {EnvStepLimit, "step-limit"}, {EnvWatchdog, "watchdog"}} {
+		if v := os.Getenv(f.env); v != "" {
+			fmt.Fprintf(&b, " --%s %s", f.flag, shellQuote(v))
+		}
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Main runs fn, a main package's main function, in a simulation seeded by
@@ -201,9 +343,13 @@ func Main(fn func()) {
 	}
 	r := kernel.Run(cfg, fn)
 	report(r)
+	if err := appendRecord(NewRunRecord("", r, false)); err != nil {
+		fmt.Fprintf(os.Stderr, "simgen: %v\n", err)
+		os.Exit(2)
+	}
 	if r.Err != nil {
-		fmt.Fprintf(os.Stderr, "%v\nsimgen: seed %d failed (strategy %s, %d steps, virtual time %v, hash %016x)\nreproduce: SIMGEN_SEED=%d %s\n",
-			r.Err, r.Seed, r.Strategy, r.Steps, r.Elapsed, r.Hash, r.Seed, strings.Join(os.Args, " "))
+		fmt.Fprintf(os.Stderr, "%v\nsimgen: seed %d failed (strategy %s, %d steps, virtual time %v, hash %016x)\nreproduce: %s\n",
+			r.Err, r.Seed, r.Strategy, r.Steps, r.Elapsed, r.Hash, reproduceMain(r.Seed))
 		os.Exit(2)
 	}
 }

@@ -1,8 +1,12 @@
 package simstd_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/simgen/simgen/internal/kernel"
 	"github.com/simgen/simgen/simstd"
+	simtime "github.com/simgen/simgen/simstd/time"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -305,4 +310,129 @@ func TestChannelOutlivesRun(t *testing.T) {
 func TestReportLine(t *testing.T) {
 	r := simstd.Run(simstd.Config{Seed: 42}, func() { simstd.Gosched() })
 	assert.Regexp(t, `^simgen: seed=42 steps=\d+ elapsed=0s hash=[0-9a-f]{16}$`, simstd.ReportLine(r))
+}
+
+func TestFailureKind(t *testing.T) {
+	spin := func() {
+		for {
+			simstd.Gosched()
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  simstd.Config
+		fn   func()
+		kind string
+	}{
+		{"pass", simstd.Config{}, func() { simstd.Gosched() }, ""},
+		{"panic", simstd.Config{}, func() { panic("boom") }, simstd.KindPanic},
+		{"deadlock", simstd.Config{}, func() { simstd.NewChan[int](0).Recv() }, simstd.KindDeadlock},
+		{"steps", simstd.Config{MaxSteps: 100}, spin, simstd.KindStepLimit},
+		{"time", simstd.Config{MaxTime: time.Second}, func() {
+			for {
+				simtime.Sleep(time.Minute)
+			}
+		}, simstd.KindTimeLimit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Seed = 1
+			r := simstd.Run(tc.cfg, tc.fn)
+			require.Equal(t, tc.kind, simstd.FailureKind(r.Err), "%v", r.Err)
+			rec := simstd.NewRunRecord("TestK", r, false)
+			require.Equal(t, tc.kind, rec.Kind)
+			require.Equal(t, "TestK", rec.Test)
+			require.Equal(t, r.Steps, rec.Steps)
+			require.Equal(t, int64(r.Elapsed), rec.ElapsedNS)
+			require.Equal(t, fmt.Sprintf("%016x", r.Hash), rec.Hash)
+			if r.Err != nil {
+				require.NotEmpty(t, rec.Error)
+				require.NotContains(t, rec.Error, "\n", "the first line only")
+			}
+		})
+	}
+	require.Equal(t, simstd.KindWatchdog, simstd.FailureKind(&simstd.WatchdogError{}))
+	require.Equal(t, simstd.KindError, simstd.FailureKind(errors.New("other")))
+	require.Equal(t, simstd.KindTest, simstd.NewRunRecord("T", simstd.Result{}, true).Kind, "a failure the test reported")
+	require.Equal(t, "", simstd.NewRunRecord("T", simstd.Result{}, false).Kind)
+}
+
+// TestResultsFile runs the child tests below in processes of their own and
+// checks the lines they append to SIMGEN_RESULTS, and the reproduce commands.
+func TestResultsFile(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") != "" {
+		t.Skip("child mode")
+	}
+	child := func(test string, env ...string) (string, []simstd.RunRecord) {
+		file := filepath.Join(t.TempDir(), "results.jsonl")
+		cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+		cmd.Env = append(os.Environ(), append([]string{"SIMGEN_RESULTS_CHILD=1", "SIMGEN_RESULTS=" + file, "SIMGEN_UNDER_TEST=", "SIMGEN_UNDER_RUN=", "SIMGEN_STRATEGY=", "SIMGEN_STEP_LIMIT=", "SIMGEN_SEED=", "SIMGEN_SEEDS="}, env...)...)
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err, "the child fails: %s", out)
+		data, err := os.ReadFile(file)
+		require.NoError(t, err, "%s", out)
+		var recs []simstd.RunRecord
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			var r simstd.RunRecord
+			require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+			recs = append(recs, r)
+		}
+		return string(out), recs
+	}
+
+	out, recs := child("TestResultsChild", "SIMGEN_SEEDS=4-7", "SIMGEN_REPORT=1")
+	require.Len(t, recs, 3, "seeds 4 and 5 pass, 6 deadlocks and ends the test")
+	for i, r := range recs {
+		assert.Equal(t, uint64(4+i), r.Seed)
+		assert.Equal(t, "TestResultsChild", r.Test)
+		assert.Equal(t, "random", r.Strategy)
+		assert.Regexp(t, `^[0-9a-f]{16}$`, r.Hash)
+		assert.Contains(t, out, fmt.Sprintf("simgen: seed=%d steps=%d elapsed=%v hash=%s", r.Seed, r.Steps, time.Duration(r.ElapsedNS), r.Hash), "SIMGEN_REPORT still prints")
+	}
+	assert.Equal(t, []string{"", "", simstd.KindDeadlock}, []string{recs[0].Kind, recs[1].Kind, recs[2].Kind})
+	assert.Equal(t, "all goroutines are asleep - deadlock! (virtual time 0s)", recs[2].Error)
+	assert.Contains(t, out, "reproduce: SIMGEN_SEED=6 go test -run '^TestResultsChild$' ./simstd")
+
+	out, recs = child("TestResultsChild", "SIMGEN_SEED=6", "SIMGEN_UNDER_TEST=1", "SIMGEN_STEP_LIMIT=500", "SIMGEN_STRATEGY=pct:3")
+	require.Len(t, recs, 1)
+	assert.Equal(t, simstd.KindDeadlock, recs[0].Kind)
+	assert.Contains(t, out, "reproduce: SIMGEN_STRATEGY=pct:3 simgen test --seed 6 --step-limit 500 ./simstd -- -run '^TestResultsChild$'")
+
+	out, recs = child("TestResultsMainChild", "SIMGEN_SEED=9", "SIMGEN_STEP_LIMIT=50")
+	require.Len(t, recs, 1)
+	assert.Equal(t, uint64(9), recs[0].Seed)
+	assert.Empty(t, recs[0].Test, "a main package")
+	assert.Equal(t, simstd.KindStepLimit, recs[0].Kind)
+	assert.Greater(t, recs[0].Steps, uint64(50))
+	assert.Contains(t, recs[0].Error, "steps limit 50 exceeded")
+	assert.Contains(t, out, "reproduce: SIMGEN_SEED=9 SIMGEN_STEP_LIMIT=50 "+os.Args[0]+" -test.run=^TestResultsMainChild$")
+
+	out, _ = child("TestResultsMainChild", "SIMGEN_SEED=9", "SIMGEN_STEP_LIMIT=50", "SIMGEN_UNDER_RUN= --step-limit 50 ./cmd/x -- a")
+	assert.Contains(t, out, "reproduce: simgen run --seed 9 --step-limit 50 ./cmd/x -- a")
+}
+
+func TestResultsChild(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") == "" {
+		t.Skip("run by TestResultsFile")
+	}
+	seeds, err := simstd.Seeds()
+	require.NoError(t, err)
+	run := 0
+	simstd.Test(t, func(t *testing.T) {
+		seed := seeds[run]
+		run++
+		if seed == 6 {
+			simstd.NewChan[int](0).Recv()
+		}
+	})
+}
+
+func TestResultsMainChild(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") == "" {
+		t.Skip("run by TestResultsFile")
+	}
+	simstd.Main(func() {
+		for {
+			simstd.Gosched()
+		}
+	})
 }

@@ -145,7 +145,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelpDocumentsCommands(t *testing.T) {
 	r := simgen(t, t.TempDir(), nil, "help")
-	for _, cmd := range []string{"gen", "test", "check", "version", "go:generate"} {
+	for _, cmd := range []string{"gen", "test", "check", "run", "merge", "version", "go:generate"} {
 		assert.Contains(t, r.stdout, cmd)
 	}
 }
@@ -337,7 +337,7 @@ func TestFails(t *testing.T) {
 `), 0o666))
 	r = simgen(t, dir, nil, "test", "./counter", "--seeds", "2-4", "--", "-count=1", "-run", "TestFails")
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stdout, "deliberate")
-	// go test passes on what the test binary (here simgen exec-seeds) prints on stdout
-	assert.Contains(t, r.stdout, "seed 2 of 2-4 failed; reproduce: simgen test --seed 2 ./counter")
+	assert.Contains(t, r.stdout, "deliberate", "the failing seed's output")
+	// the summary names the smallest failing seed and its reproduce command
+	assert.Contains(t, r.stdout, "simgen: seed 2 of 2-4 failed; reproduce: simgen test --seed 2 ./counter -- -run '^TestFails$'\n    test failure in TestFails\n")
 }

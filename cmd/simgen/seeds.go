@@ -1,92 +1,115 @@
 package main
 
 import (
-	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"github.com/simgen/simgen/internal/modpath"
 	"io"
 	"os"
-	"os/exec"
-	"strconv"
+	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/simgen/simgen/internal/modpath"
+	"github.com/simgen/simgen/internal/sweep"
 	"github.com/spf13/cobra"
 )
 
-// seedsExecCmd is the hidden command simgen test passes to go test -exec to run a test binary
-// once per seed, each in a fresh process.
-const seedsExecCmd = "exec-seeds"
+// collectCmd is the hidden command simgen test --seeds passes to go test -exec: instead of
+// running a test binary it keeps the binary, its arguments, directory and environment in
+// --dir, for the sweep to run once per seed after go test is done.
+const collectCmd = "collect-test-binary"
 
-func newSeedsExecCmd(stdout, stderr io.Writer) *cobra.Command {
-	var spec string
+// collected is what collectCmd writes for one test binary.
+type collected struct {
+	Package string   // the package directory relative to the module root (./pkg)
+	Path    string   // the kept binary
+	Args    []string // go test's arguments for it
+	Dir     string   // where go test runs it: the package's directory
+	Env     []string
+}
+
+func newCollectCmd() *cobra.Command {
+	var dir string
 	cmd := &cobra.Command{
-		Use:    seedsExecCmd + " --seeds SPEC BINARY [ARGS...]",
+		Use:    collectCmd + " --dir DIR BINARY [ARGS...]",
 		Hidden: true,
 		Args:   cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return runSeeds(spec, args, stdout, stderr)
+			return collect(dir, args)
 		},
 	}
-	cmd.Flags().StringVar(&spec, "seeds", "", "seeds")
+	cmd.Flags().StringVar(&dir, "dir", "", "where to keep the binaries")
 	cmd.Flags().SetInterspersed(false)
 	return cmd
 }
 
-// runSeeds runs the test binary once per seed and stops at the first failure, printing its
-// output and how to reproduce it. When every seed passes it prints the last run's output.
-func runSeeds(spec string, args []string, stdout, stderr io.Writer) error {
-	seeds, err := parseSeeds(spec)
+func collect(dir string, args []string) error {
+	if dir == "" {
+		return errors.New(collectCmd + ": --dir is required")
+	}
+	f, err := os.CreateTemp(dir, "job-*.json")
 	if err != nil {
 		return err
 	}
-	var last []byte
-	for _, seed := range seeds {
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(withoutSeedVars(os.Environ()), "SIMGEN_SEED="+strconv.FormatUint(seed, 10))
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
+	defer f.Close()
+	// go test removes the binary when it exits, so keep a link to it (or a copy).
+	bin := strings.TrimSuffix(f.Name(), ".json") + ".test"
+	if err := linkOrCopy(args[0], bin); err != nil {
+		return fmt.Errorf("%s: keeping the test binary %s: %w", collectCmd, args[0], err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(collected{Package: modpath.RelDir(), Path: bin, Args: args[1:], Dir: wd, Env: os.Environ()})
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func linkOrCopy(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// readJobs reads what collectCmd wrote, sorted by package.
+func readJobs(dir string) ([]sweep.Job, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "job-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var jobs []sweep.Job
+	for _, name := range names {
+		data, err := os.ReadFile(name)
 		if err != nil {
-			stdout.Write(out.Bytes())
-			fmt.Fprintf(stderr, "simgen: seed %d of %s failed; reproduce: simgen test --seed %d %s\n", seed, spec, seed, modpath.RelDir())
-			return exitStatus(err)
+			return nil, err
 		}
-		last = out.Bytes()
-	}
-	_, err = stdout.Write(last)
-	return err
-}
-
-func withoutSeedVars(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "SIMGEN_SEED=") || strings.HasPrefix(kv, "SIMGEN_SEEDS=") {
-			continue
+		var c collected
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		out = append(out, kv)
+		jobs = append(jobs, sweep.Job{Package: c.Package, Path: c.Path, Args: c.Args, Dir: c.Dir, Env: c.Env})
 	}
-	return out
-}
-
-// parseSeeds parses N (seeds 1 to N) or A-B (seeds A to B), as simstd reads SIMGEN_SEEDS.
-func parseSeeds(spec string) ([]uint64, error) {
-	lo, hi := uint64(1), uint64(0)
-	var err error
-	if a, b, ok := strings.Cut(spec, "-"); ok {
-		if lo, err = strconv.ParseUint(a, 10, 64); err == nil {
-			hi, err = strconv.ParseUint(b, 10, 64)
-		}
-	} else {
-		hi, err = strconv.ParseUint(spec, 10, 64)
-	}
-	if err != nil || hi < lo || hi-lo >= 1<<20 {
-		return nil, fmt.Errorf("--seeds %q: want N (seeds 1 to N) or A-B (seeds A to B, A <= B)", spec)
-	}
-	var seeds []uint64
-	for s := lo; ; s++ {
-		seeds = append(seeds, s)
-		if s == hi {
-			return seeds, nil
-		}
-	}
+	slices.SortFunc(jobs, func(a, b sweep.Job) int { return strings.Compare(a.Package, b.Package) })
+	return jobs, nil
 }

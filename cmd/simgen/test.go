@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/simgen/simgen/simstd"
 	"io"
 	"os"
 	"os/exec"
@@ -14,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simgen/simgen/internal/sweep"
 	"github.com/simgen/simgen/rewrite"
+	"github.com/simgen/simgen/simstd"
 	"github.com/spf13/cobra"
 )
 
@@ -23,37 +25,47 @@ module's tree, and run go test on them: the variants stand in for the original f
 go test -overlay, so tests keep their import paths, run in their own directories (testdata
 works) and see the variants of each other.
 
-Seeds: without a flag each test runs seed 1 (or SIMGEN_SEED). --seed N runs seed N. --seeds N
-(seeds 1 to N) or --seeds A-B runs every seed, each in a fresh process of the test binary, so
-package-level state and init start afresh for every seed; setting SIMGEN_SEEDS yourself instead
-runs the seeds one after another in one process. A failing seed is printed with the command
-that reproduces it.
+Seeds: without a flag each test runs seed 1 (or SIMGEN_SEED). --seed N runs seed N.
+
+--seeds N (seeds 1 to N) or --seeds A-B sweeps the seeds: go test builds the test binaries, then
+simgen runs each package's binary once per seed, each seed in a fresh process (package-level
+state and init start afresh), -j processes at a time. It stops at the first failure unless
+--keep-going, and ends with a summary: seeds run, passed and failed by kind (test failure,
+panic, deadlock, step limit, virtual time limit, watchdog), virtual and wall time, seeds/s,
+and every failing seed with the command that reproduces it. The summary does not depend on
+-j: a stopped sweep reports every seed up to the smallest failing one. --json FILE writes one
+JSON line per seed; --shard i/n runs seeds A+i, A+i+n, A+i+2n, ... so that n machines
+share a range, and simgen merge combines their --json files (see docs/sweeps.md). Setting
+SIMGEN_SEEDS yourself instead runs the seeds one after another in one process.
 
 Arguments after -- go to go test, for example: simgen test ./... --seeds 100 -- -run TestX -v`
 
 type testFlags struct {
-	seed  string
-	seeds string
-	tags  []string
-	allow bool
+	sweep  sweepFlags
+	limits limitFlags
+	tags   []string
+	allow  bool
 }
 
 func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f testFlags
 	cmd := &cobra.Command{
-		Use:   "test [PACKAGES] [--seed N | --seeds N|A-B] [-- go test flags]",
+		Use:   "test [PACKAGES] [--seed N | --seeds N|A-B [-j N] [--keep-going] [--json FILE] [--shard i/n]] [-- go test flags]",
 		Short: "Run the tests of packages' simulated variants",
 		Long:  testLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			patterns, goArgs := splitDash(cmd, args)
-			return runTest(f, patterns, goArgs, stdout, stderr)
+			set, err := f.sweep.check(cmd)
+			if err != nil {
+				return err
+			}
+			return runTest(f, set, patterns, goArgs, stdout, stderr)
 		},
 	}
-	cmd.Flags().StringVar(&f.seed, "seed", "", "run seed `N`")
-	cmd.Flags().StringVar(&f.seeds, "seeds", "", "run seeds 1..N (`N`) or A..B (A-B), each in a fresh process")
+	f.sweep.register(cmd)
+	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
 	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
-	cmd.MarkFlagsMutuallyExclusive("seed", "seeds")
 	return cmd
 }
 
@@ -65,26 +77,25 @@ func splitDash(cmd *cobra.Command, args []string) (before, after []string) {
 	return args, nil
 }
 
-func runTest(f testFlags, patterns, goArgs []string, stdout, stderr io.Writer) error {
+func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stderr io.Writer) error {
+	limits, err := f.limits.env()
+	if err != nil {
+		return err
+	}
 	// simstd.Test prints reproduce commands for simgen test, not plain go test,
 	// when it sees this variable.
 	env := append(os.Environ(), simstd.EnvUnderSimgenTest+"=1")
-	var execArg []string
-	switch {
-	case f.seed != "":
-		if _, err := strconv.ParseUint(f.seed, 10, 64); err != nil {
-			return fmt.Errorf("--seed %q: not a seed (a non-negative integer)", f.seed)
+	env = append(env, limits...)
+	if f.sweep.seed != "" {
+		env = append(env, simstd.EnvSeed+"="+f.sweep.seed)
+	}
+	sweeping := f.sweep.seeds != ""
+	if sweeping {
+		for _, a := range goArgs {
+			if a == "-exec" || a == "--exec" || strings.HasPrefix(a, "-exec=") || strings.HasPrefix(a, "--exec=") {
+				return errors.New("--seeds runs the test binaries itself, so go test's -exec cannot be used with it")
+			}
 		}
-		env = append(env, "SIMGEN_SEED="+f.seed)
-	case f.seeds != "":
-		if _, err := parseSeeds(f.seeds); err != nil {
-			return err
-		}
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		execArg = []string{"-exec", quoteArg(self) + " " + seedsExecCmd + " --seeds=" + f.seeds}
 	}
 	res, err := generate(patterns, f.tags, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 	if err != nil {
@@ -94,15 +105,71 @@ func runTest(f testFlags, patterns, goArgs []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	args := append([]string{"test", "-overlay=" + overlay}, execArg...)
+	args := []string{"test", "-overlay=" + overlay}
 	if len(f.tags) > 0 {
 		args = append(args, "-tags="+strings.Join(f.tags, ","))
 	}
-	args = append(append(args, goArgs...), patterns...)
-	cmd := exec.Command("go", args...)
+	args = append(args, goArgs...)
+	if sweeping {
+		return sweepTests(f, set, args, patterns, env, stdout, stderr)
+	}
+	cmd := exec.Command("go", append(args, patterns...)...)
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return exitStatus(cmd.Run())
+}
+
+// sweepTests has go test build the test binaries and hand them to the hidden collect command
+// instead of running them, then sweeps the seeds over them. goTest is go test's arguments
+// without the patterns: "test", "-overlay=FILE", then build and test flags.
+func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdout, stderr io.Writer) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "simgen-sweep-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// -count=1 first: the collection must not be served from the test cache. A -count of the
+	// user's, later, still wins and goes to the test binary.
+	args := append(goTest[:2:2], "-count=1", "-exec", quoteArg(self)+" "+collectCmd+" --dir="+quoteArg(dir))
+	args = append(append(args, goTest[2:]...), patterns...)
+	cmd := exec.Command("go", args...)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		stdout.Write(out.Bytes())
+		return exitStatus(err)
+	}
+	jobs, err := readJobs(dir)
+	if err != nil {
+		return err
+	}
+	if len(jobs) == 0 {
+		stderr.Write(out.Bytes())
+		return errors.New("no test binary to sweep: the packages have no test files")
+	}
+	extra := reproduceFlags(f.tags, f.allow, &f.limits)
+	prefix := strategyPrefix()
+	for i := range jobs {
+		pkg := jobs[i].Package
+		jobs[i].Reproduce = func(seed uint64, test string) string {
+			cmd := fmt.Sprintf("%ssimgen test --seed %d%s %s", prefix, seed, extra, pkg)
+			if test != "" {
+				top, _, _ := strings.Cut(test, "/")
+				cmd += " -- -run " + shellQuote("^"+top+"$")
+			}
+			return cmd
+		}
+	}
+	jsonOut, err := openJSON(f.sweep.json, stdout)
+	if err != nil {
+		return err
+	}
+	return runSweep(&f.sweep, set, jobs, stdout, stderr, jsonOut)
 }
 
 // exitStatus turns a failed child's exit status into simgen's own.
