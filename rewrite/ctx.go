@@ -18,14 +18,16 @@ const SimstdPath = "github.com/simgen/simgen/simstd"
 // shimmed lists the standard packages with a simstd counterpart at SimstdPath + "/" + path.
 // Each counterpart keeps the std package name, so rewriting the import path is enough.
 var shimmed = map[string]bool{
-	"time":    true,
-	"net":     true,
-	"sync":    true,
-	"context": true,
-	// "os" is part of the contract but simstd/os does not exist yet.
-	"math/rand":    true,
-	"math/rand/v2": true,
-	"crypto/rand":  true,
+	"time":          true,
+	"net":           true,
+	"sync":          true,
+	"context":       true,
+	"os":            true,
+	"path/filepath": true,
+	"io/ioutil":     true,
+	"math/rand":     true,
+	"math/rand/v2":  true,
+	"crypto/rand":   true,
 }
 
 // pathMap maps the import paths of the original program to those of the variant.
