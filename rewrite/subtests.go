@@ -8,16 +8,20 @@ import (
 	"github.com/dave/dst/dstutil"
 )
 
-// testingMethods are the methods of *testing.T that block on the testing
-// package's own goroutines, which a simulated goroutine must not do: simstd
-// has counterparts taking the receiver as their first argument.
-var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel"}
+// testingMethods are the methods of *testing.T that a simulation must see
+// differently: Run and Parallel block on the testing package's own
+// goroutines, which a simulated goroutine must not do, and TempDir creates a
+// directory on the real disk only. simstd has counterparts taking the
+// receiver as their first argument.
+var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir"}
 
-// rewriteSubtests routes t.Run and t.Parallel on a *testing.T to simstd, so
-// that a subtest's body runs as a simulated goroutine:
+// rewriteSubtests routes t.Run, t.Parallel and t.TempDir on a *testing.T to
+// simstd, so that a subtest's body runs as a simulated goroutine and its
+// temporary directory exists on the simulated disk:
 //
 //	t.Run(name, f)   =>   simstd.Subtest(t, name, f)
 //	t.Parallel()     =>   simstd.Parallel(t)
+//	t.TempDir()      =>   simstd.TempDir(t)
 //
 // Method values (f := t.Run) are left alone; simgen check reports nothing for
 // them because they are rare and work outside a simulation.
@@ -41,7 +45,9 @@ func rewriteSubtests(c *fileCtx) {
 	})
 }
 
-// isTestingTMethod reports whether call calls a method of *testing.T.
+// isTestingTMethod reports whether call calls a method on a value of type
+// *testing.T (declared on T or promoted from the testing package's own
+// embedded types; not through a user type embedding *testing.T).
 func (c *fileCtx) isTestingTMethod(call *dst.CallExpr) bool {
 	a, ok := c.astOf(call).(*ast.CallExpr)
 	if !ok {
@@ -51,13 +57,10 @@ func (c *fileCtx) isTestingTMethod(call *dst.CallExpr) bool {
 	if !ok {
 		return false
 	}
-	s := c.info.Selections[se]
-	if s == nil || s.Kind() != types.MethodVal || len(s.Index()) != 1 { // promoted through embedding: leave it
+	if s := c.info.Selections[se]; s == nil || s.Kind() != types.MethodVal {
 		return false
 	}
-	fn := s.Obj().(*types.Func)
-	recv := fn.Type().(*types.Signature).Recv()
-	ptr, ok := recv.Type().(*types.Pointer)
+	ptr, ok := c.info.TypeOf(se.X).(*types.Pointer)
 	if !ok {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/simgen/simgen/internal/kernel"
+	simos "github.com/simgen/simgen/simstd/os"
 )
 
 // Subtest stands for t.Run(name, f) in generated tests. Outside a simulation
@@ -55,4 +56,18 @@ func Parallel(t *testing.T) {
 	if kernel.Current() == nil {
 		t.Parallel()
 	}
+}
+
+// TempDir stands for t.TempDir() in generated tests. The testing package
+// creates the directory (and removes it after the test); inside a simulation
+// it is also created on the calling goroutine's node's simulated disk, where
+// the test's file operations go.
+func TempDir(t *testing.T) string {
+	dir := t.TempDir()
+	if kernel.Current() != nil {
+		if err := simos.MkdirAll(dir, 0o700); err != nil {
+			t.Fatalf("simgen: creating the test's temporary directory on the simulated disk: %v", err)
+		}
+	}
+	return dir
 }
