@@ -61,6 +61,7 @@ var rewrites = []rewriteStep{
 	{"tests", rewriteTests},
 	{"subtests", rewriteSubtests},
 	{"buildtag", rewriteBuildTags},
+	{"gogenerate", rewriteGoGenerate},
 }
 
 // Generate rewrites every target of prog. It writes nothing: see Result.Write and Result.Changes.
