@@ -10,6 +10,7 @@ all: test
 ## test: everything CI runs (vet, then every package's tests)
 test:
 	$(GO) vet ./...
+	$(GO) run ./cmd/simgen gen --check --out example/raft/sim ./example/raft
 	$(GO) test -count=1 ./...
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)

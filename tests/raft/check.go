@@ -1,0 +1,289 @@
+// Package raftsuite is the simulation suite of example/raft: scenarios that run
+// a cluster of the generated variant on simulated nodes with faults and
+// concurrent clients, and the checkers that judge a run — Raft's safety
+// properties on what the servers reported, and linearizability of the clients'
+// history with porcupine, run natively after the simulation.
+package raftsuite
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// Op is one client operation as the history records it. Times are virtual
+// nanoseconds; an operation whose outcome is unknown (the client gave up)
+// has Return == Unknown.
+type Op struct {
+	Client int
+	Kind   string // "get", "put", "append"
+	Key    string
+	Value  string // argument of put/append; result of get
+	Call   int64
+	Return int64
+}
+
+// Unknown is the return time of an operation whose outcome the client never
+// learned: porcupine may place it anywhere after its call.
+const Unknown = int64(1<<62 - 1)
+
+// Applied is one entry a server reported applying.
+type Applied struct {
+	Server, Index, Term int
+	Cmd                 string // the command, rendered with %+v
+	At                  int64  // virtual time of the report
+}
+
+// Election is a server's report that it won a term.
+type Election struct {
+	Term, Server int
+	At           int64 // virtual time of the report
+}
+
+// Entry is one slot of a server's log, as reported at the end of a run.
+type Entry struct {
+	Index, Term int
+	Cmd         string
+}
+
+// Observations is everything a run recorded for the checkers.
+type Observations struct {
+	Leaders   map[int][]int // term -> servers that reported winning it
+	Elections []Election    // every win, in the order reported
+	Applied   []Applied
+	Logs      map[int][]Entry // server -> its final log (index 0 excluded)
+	History   []Op
+
+	// Liveness is non-empty when no request completed in the liveness phase.
+	Liveness string
+}
+
+// Violation is a broken property: which, and the evidence.
+type Violation struct {
+	Property string
+	Detail   string
+}
+
+func (v Violation) Error() string { return v.Property + ": " + v.Detail }
+
+// CheckSafety checks election safety, state machine safety, log matching and
+// leader completeness (every entry some server applied is in the final log of
+// every server that became leader in a later term and is at that index).
+func CheckSafety(o *Observations) []Violation {
+	var out []Violation
+	out = append(out, electionSafety(o)...)
+	out = append(out, stateMachineSafety(o)...)
+	out = append(out, logMatching(o)...)
+	out = append(out, leaderCompleteness(o)...)
+	return out
+}
+
+// leaderCompleteness checks that every entry some server applied (so
+// committed) by time t is in the final log of every server elected leader
+// after t: a correct server votes only for candidates holding every committed
+// entry, and never truncates one. (An entry's own term says nothing about
+// when it was committed: a later leader can commit an old entry.)
+func leaderCompleteness(o *Observations) []Violation {
+	first := map[int]Applied{} // index -> its earliest application
+	var order []int
+	for _, a := range o.Applied {
+		if f, ok := first[a.Index]; !ok || a.At < f.At {
+			if !ok {
+				order = append(order, a.Index)
+			}
+			first[a.Index] = a
+		}
+	}
+	for _, idx := range order {
+		a := first[idx]
+		for _, e := range o.Elections {
+			if e.At <= a.At {
+				continue
+			}
+			log, ok := o.Logs[e.Server]
+			if !ok {
+				continue
+			}
+			if a.Index > len(log) || log[a.Index-1].Term != a.Term || log[a.Index-1].Cmd != a.Cmd {
+				return []Violation{{"leader completeness", fmt.Sprintf(
+					"entry %d (term %d, %s), applied by server %d at %v, is missing from the log of server %d, elected leader of term %d at %v",
+					a.Index, a.Term, a.Cmd, a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
+			}
+		}
+	}
+	return nil
+}
+
+func electionSafety(o *Observations) []Violation {
+	var out []Violation
+	for _, term := range sortedKeys(o.Leaders) {
+		if ls := dedup(o.Leaders[term]); len(ls) > 1 {
+			out = append(out, Violation{"election safety", fmt.Sprintf("term %d has leaders %v", term, ls)})
+		}
+	}
+	return out
+}
+
+func stateMachineSafety(o *Observations) []Violation {
+	var out []Violation
+	at := map[int]Applied{}
+	for _, a := range o.Applied {
+		prev, ok := at[a.Index]
+		if !ok {
+			at[a.Index] = a
+			continue
+		}
+		if prev.Term != a.Term || prev.Cmd != a.Cmd {
+			out = append(out, Violation{"state machine safety", fmt.Sprintf(
+				"index %d: server %d applied term %d %s, server %d applied term %d %s",
+				a.Index, prev.Server, prev.Term, prev.Cmd, a.Server, a.Term, a.Cmd)})
+			at[a.Index] = a // report each index once per disagreeing pair
+		}
+	}
+	return out
+}
+
+// logMatching checks that whenever two final logs hold an entry with the same
+// index and term, they agree on every entry up to that index.
+func logMatching(o *Observations) []Violation {
+	var out []Violation
+	servers := sortedKeys(o.Logs)
+	for i, a := range servers {
+		for _, b := range servers[i+1:] {
+			la, lb := o.Logs[a], o.Logs[b]
+			n := min(len(la), len(lb))
+			last := -1 // the highest position where both logs hold the same index and term
+			for k := 0; k < n; k++ {
+				if la[k].Index == lb[k].Index && la[k].Term == lb[k].Term {
+					last = k
+				}
+			}
+			for k := 0; k <= last; k++ {
+				if la[k] != lb[k] {
+					out = append(out, Violation{"log matching", fmt.Sprintf(
+						"servers %d and %d agree at index %d (term %d) but differ at index %d: %+v vs %+v",
+						a, b, la[last].Index, la[last].Term, la[k].Index, la[k], lb[k])})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// CheckLinearizable checks the clients' history against a key-value store
+// with porcupine, partitioned per key. On a violation it writes porcupine's
+// interactive visualization to dir and returns its path.
+func CheckLinearizable(history []Op, dir, name string) (ok bool, vis string, err error) {
+	ops := make([]porcupine.Operation, len(history))
+	for i, h := range history {
+		var out kvOutput
+		if h.Kind == "get" {
+			out.value = h.Value
+		}
+		ops[i] = porcupine.Operation{
+			ClientId: h.Client,
+			Input:    kvInput{op: h.Kind, key: h.Key, value: inputValue(h)},
+			Call:     h.Call,
+			Output:   out,
+			Return:   h.Return,
+		}
+	}
+	res, info := porcupine.CheckOperationsVerbose(kvModel, ops, time.Minute)
+	switch res {
+	case porcupine.Ok:
+		return true, "", nil
+	case porcupine.Unknown:
+		return false, "", fmt.Errorf("porcupine timed out on %d operations", len(ops))
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return false, "", err
+	}
+	vis = filepath.Join(dir, name+".html")
+	if err := porcupine.VisualizePath(kvModel, info, vis); err != nil {
+		return false, "", err
+	}
+	return false, vis, nil
+}
+
+func inputValue(h Op) string {
+	if h.Kind == "get" {
+		return ""
+	}
+	return h.Value
+}
+
+type kvInput struct{ op, key, value string }
+type kvOutput struct{ value string }
+
+// kvModel is a map of strings, checked one key at a time.
+var kvModel = porcupine.Model{
+	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
+		byKey := map[string][]porcupine.Operation{}
+		for _, op := range history {
+			k := op.Input.(kvInput).key
+			byKey[k] = append(byKey[k], op)
+		}
+		var out [][]porcupine.Operation
+		for _, k := range sortedKeys(byKey) {
+			out = append(out, byKey[k])
+		}
+		return out
+	},
+	Init: func() any { return "" },
+	Step: func(state, input, output any) (bool, any) {
+		in, st := input.(kvInput), state.(string)
+		switch in.op {
+		case "get":
+			return output.(kvOutput).value == st, st
+		case "put":
+			return true, in.value
+		default:
+			return true, st + in.value
+		}
+	},
+	DescribeOperation: func(input, output any) string {
+		in := input.(kvInput)
+		if in.op == "get" {
+			return fmt.Sprintf("get(%q) -> %q", in.key, output.(kvOutput).value)
+		}
+		return fmt.Sprintf("%s(%q, %q)", in.op, in.key, in.value)
+	},
+	DescribeState: func(state any) string { return fmt.Sprintf("%q", state) },
+}
+
+func sortedKeys[K int | string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+func dedup(xs []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// Report renders violations, one per line.
+func Report(vs []Violation) string {
+	var b strings.Builder
+	for _, v := range vs {
+		fmt.Fprintf(&b, "  %s\n", v.Error())
+	}
+	return b.String()
+}

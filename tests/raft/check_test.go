@@ -1,0 +1,64 @@
+package raftsuite
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLinearizable(t *testing.T) {
+	ok, _, err := CheckLinearizable([]Op{
+		{Client: 0, Kind: "put", Key: "x", Value: "1", Call: 0, Return: 10},
+		{Client: 1, Kind: "append", Key: "x", Value: "2", Call: 5, Return: Unknown},
+		{Client: 2, Kind: "get", Key: "x", Value: "12", Call: 20, Return: 30},
+		{Client: 2, Kind: "get", Key: "y", Value: "", Call: 31, Return: 32},
+	}, t.TempDir(), "ok")
+	require.NoError(t, err)
+	assert.True(t, ok)
+}
+
+func TestStaleReadIsNotLinearizable(t *testing.T) {
+	dir := t.TempDir()
+	ok, vis, err := CheckLinearizable([]Op{
+		{Client: 0, Kind: "put", Key: "x", Value: "1", Call: 0, Return: 10},
+		{Client: 1, Kind: "get", Key: "x", Value: "", Call: 20, Return: 30},
+	}, dir, "stale")
+	require.NoError(t, err)
+	assert.False(t, ok)
+	html, err := os.ReadFile(vis)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "<html")
+}
+
+func TestSafetyViolations(t *testing.T) {
+	e := func(i, term int, cmd string) Entry { return Entry{i, term, cmd} }
+	good := &Observations{
+		Leaders: map[int][]int{1: {0}, 2: {1, 1}},
+		Applied: []Applied{{0, 1, 1, "a", 10}, {1, 1, 1, "a", 11}, {1, 2, 2, "b", 30}},
+		// Server 2 led term 3 before entry 2 was applied: it need not hold it.
+		Elections: []Election{{1, 0, 5}, {2, 1, 20}, {3, 2, 25}},
+		Logs:      map[int][]Entry{0: {e(1, 1, "a"), e(2, 2, "b")}, 1: {e(1, 1, "a"), e(2, 2, "b"), e(3, 2, "c")}, 2: {e(1, 1, "a"), e(2, 1, "z")}},
+	}
+	assert.Empty(t, CheckSafety(good))
+
+	cases := map[string]*Observations{
+		"election safety":      {Leaders: map[int][]int{3: {0, 2}}},
+		"state machine safety": {Applied: []Applied{{0, 1, 1, "a", 1}, {1, 1, 1, "b", 2}}},
+		"log matching": {Logs: map[int][]Entry{
+			0: {e(1, 1, "a"), e(2, 2, "b")},
+			1: {e(1, 1, "x"), e(2, 2, "b")},
+		}},
+		"leader completeness": {
+			Elections: []Election{{Term: 1, Server: 0, At: 5}, {Term: 2, Server: 1, At: 20}},
+			Applied:   []Applied{{0, 1, 1, "a", 10}},
+			Logs:      map[int][]Entry{0: {e(1, 1, "a")}, 1: {e(1, 2, "other")}},
+		},
+	}
+	for prop, o := range cases {
+		vs := CheckSafety(o)
+		require.Len(t, vs, 1, prop)
+		assert.Equal(t, prop, vs[0].Property)
+	}
+}

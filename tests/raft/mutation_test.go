@@ -1,0 +1,126 @@
+package raftsuite
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simgen/simgen/rewrite"
+	"github.com/simgen/simgen/tests/raftmut"
+	"github.com/stretchr/testify/require"
+)
+
+// mutantSeeds bounds the seeds the hunt may take to catch one mutant.
+const mutantSeeds = 300
+
+// TestMutants measures the suite's bug-finding power: each realistic Raft
+// bug of tests/raftmut is applied to a copy of example/raft, the copy's
+// simulated variant replaces example/raft/sim (go test -overlay), and the
+// hunt (the mixed scenario over seeds 1, 2, ...) must fail within
+// mutantSeeds seeds. A liveness mutant that survives is reported, not
+// failed: some liveness bugs only slow elections down. Seeds-to-failure and wall time go to the log
+// (BENCHMARKS.md records them).
+func TestMutants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a test binary per mutant")
+	}
+	ms, err := raftmut.Load("../raftmut/mutations.txt")
+	require.NoError(t, err)
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	for _, m := range ms {
+		t.Run(m.Name, func(t *testing.T) {
+			t.Parallel()
+			bin := buildMutant(t, root, m)
+			start := time.Now()
+			cmd := exec.Command(bin, "-test.run=^TestHunt$", "-test.count=1")
+			cmd.Dir = filepath.Join(root, "tests", "raft")
+			cmd.Env = append(os.Environ(), "SIMGEN_HUNT=1", fmt.Sprintf("SIMGEN_SEEDS=1-%d", mutantSeeds), "SIMGEN_OUT="+t.TempDir())
+			out, err := cmd.CombinedOutput()
+			wall := time.Since(start)
+			if err == nil {
+				if m.Kind == "liveness" {
+					// Some liveness bugs only slow the cluster down within
+					// what the liveness phase allows; say so, do not fail.
+					t.Logf("mutant %-26s NOT caught in %d seeds (%v wall): %s", m.Name, mutantSeeds, wall.Round(time.Millisecond), m.Desc)
+					return
+				}
+				t.Fatalf("mutant %s (%s) survived %d seeds (%v)", m.Name, m.Desc, mutantSeeds, wall.Round(time.Millisecond))
+			}
+			found := regexp.MustCompile(`hunt: seed (\d+) failed after (\d+) seeds`).FindSubmatch(out)
+			require.NotNil(t, found, "the hunt did not fail the way a caught mutant does:\n%s", out)
+			t.Logf("mutant %-26s caught at seed %s (%s seeds, %v wall)", m.Name, found[1], found[2], wall.Round(time.Millisecond))
+		})
+	}
+}
+
+// buildMutant writes m applied to example/raft into a directory of this
+// package (named with a leading "_" so ./... patterns skip it), generates
+// its simulated variant, and builds this package's test binary with the
+// mutant's variant standing in for example/raft/sim.
+func buildMutant(t *testing.T, root string, m raftmut.Mutation) string {
+	src := filepath.Join(root, "example", "raft")
+	dir, err := os.MkdirTemp(filepath.Join(root, "tests", "raft"), "_mut-"+m.Name+"-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	files, err := filepath.Glob(filepath.Join(src, "*.go"))
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		if filepath.Base(f) == m.File {
+			data, err = m.Apply(data)
+			require.NoError(t, err)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644))
+	}
+
+	prog, err := rewrite.Load(rewrite.LoadConfig{Dir: root, Patterns: []string{"./" + filepath.ToSlash(mustRel(t, root, dir))}})
+	require.NoError(t, err)
+	res, err := rewrite.Generate(prog, rewrite.Options{Out: filepath.Join(dir, "sim")})
+	require.NoError(t, err)
+	_, err = res.Write()
+	require.NoError(t, err)
+
+	// The overlay: each file of example/raft/sim becomes the mutant's
+	// variant of the same name, or disappears.
+	ov := map[string]string{}
+	simDir := filepath.Join(src, "sim")
+	old, err := filepath.Glob(filepath.Join(simDir, "*.go"))
+	require.NoError(t, err)
+	for _, f := range old {
+		ov[f] = ""
+	}
+	for _, f := range res.Files {
+		if strings.HasSuffix(f.Path, "_test.go") {
+			continue
+		}
+		ov[filepath.Join(simDir, filepath.Base(f.Path))] = f.Path
+	}
+	data, err := json.Marshal(struct{ Replace map[string]string }{ov})
+	require.NoError(t, err)
+	ovFile := filepath.Join(t.TempDir(), "overlay.json")
+	require.NoError(t, os.WriteFile(ovFile, data, 0o644))
+
+	bin := filepath.Join(t.TempDir(), "suite.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "-overlay", ovFile, "./tests/raft")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "building the suite against mutant %s:\n%s", m.Name, out)
+	return bin
+}
+
+func mustRel(t *testing.T, base, p string) string {
+	r, err := filepath.Rel(base, p)
+	require.NoError(t, err)
+	return r
+}
