@@ -73,6 +73,10 @@ func (n *Node) Up() bool { return n.k.State() == kernel.NodeUp }
 // State returns "up", "paused" or "down".
 func (n *Node) State() string { return n.k.State().String() }
 
+// HasMain reports whether the node was created with a main function, which
+// Restart runs again.
+func (n *Node) HasMain() bool { return n.k.HasMain() }
+
 // Go starts fn as a goroutine on the node. It is a scheduling point, as a go
 // statement is.
 func (n *Node) Go(fn func()) { n.k.Go(mustCurrent("Node.Go"), fn) }

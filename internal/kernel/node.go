@@ -83,6 +83,9 @@ func (n *Node) State() NodeState { return n.state }
 // earlier life of the node compares unequal.
 func (n *Node) Boot() uint64 { return n.boot }
 
+// HasMain reports whether the node has a main function, so Restart works.
+func (n *Node) HasMain() bool { return n.main != nil }
+
 // Sim returns the simulation the node belongs to.
 func (n *Node) Sim() *Sim { return n.sim }
 

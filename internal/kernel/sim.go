@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"io"
 	"runtime"
 	"slices"
@@ -303,19 +304,19 @@ func (s *Sim) mainExited(goexit bool) {
 	s.state = finished
 }
 
-// unwind ends every goroutine still alive, in creation order so that the
-// deferred calls they run happen in a seed-independent order.
+// unwind ends every goroutine still alive, zombies included, in creation
+// order so that the deferred calls they run happen in a seed-independent
+// order. Deferred calls may start goroutines; those are ended next round.
 func (s *Sim) unwind() {
 	s.state = unwinding
 	for len(s.all)+len(s.zombies) > 0 {
-		var g *G
-		for _, o := range slices.Concat(s.all, s.zombies) {
-			if g == nil || o.id < g.id {
-				g = o
-			}
+		gs := slices.Concat(s.all, s.zombies)
+		s.zombies = nil // exit looks a zombie up here: keep that cheap
+		slices.SortFunc(gs, func(a, b *G) int { return cmp.Compare(a.id, b.id) })
+		for _, g := range gs {
+			g.killed = true
+			s.resume(g)
 		}
-		g.killed = true
-		s.resume(g)
 	}
 }
 

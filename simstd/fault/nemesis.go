@@ -83,9 +83,6 @@ type nemesis struct {
 	paused  []*simstd.Node // paused by the nemesis, not resumed yet
 	down    []*simstd.Node // crashed by the nemesis, not restarted yet
 
-	// restartable records, per node, whether Restart works (the node has a
-	// main function), learned by the node's first crash.
-	restartable map[*kernel.Node]bool
 }
 
 // StartNemesis starts injecting random faults into the run, one at a time,
@@ -116,7 +113,7 @@ func StartNemesis(cfg NemesisConfig) (stop func()) {
 	if cfg.SpikeFactor <= 0 {
 		cfg.SpikeFactor = 20
 	}
-	nm := &nemesis{cfg: cfg, net: n, restartable: map[*kernel.Node]bool{}}
+	nm := &nemesis{cfg: cfg, net: n}
 	g.Sim().DefaultNode().Go(g, nm.run)
 	return nm.stop
 }
@@ -224,17 +221,6 @@ func (nm *nemesis) inject(act Action) {
 		if x == nil {
 			return
 		}
-		if _, known := nm.restartable[x.Kernel()]; !known {
-			// Restart refuses a node without a main function before
-			// killing it; otherwise it is a crash with no downtime.
-			err := x.Kernel().Restart()
-			nm.restartable[x.Kernel()] = err == nil
-			if err == nil {
-				nm.logf("crash %s (restarted at once)", x.Name())
-			}
-			kernel.Current().Sync()
-			return
-		}
 		x.Kill()
 		nm.down = append(nm.down, x)
 		nm.logf("crash %s", x.Name())
@@ -275,12 +261,12 @@ func (nm *nemesis) inject(act Action) {
 	}
 }
 
-// pickUp returns a random node that is up (and, for a crash, not known to
-// lack a main function), or nil.
+// pickUp returns a random node that is up (and, for a crash, has a main
+// function to restart), or nil.
 func (nm *nemesis) pickUp(nodes []*simstd.Node, crash bool) *simstd.Node {
 	var up []*simstd.Node
 	for _, x := range nodes {
-		if ok, known := nm.restartable[x.Kernel()]; x.Up() && (!crash || ok || !known) {
+		if x.Up() && (!crash || x.HasMain()) {
 			up = append(up, x)
 		}
 	}
