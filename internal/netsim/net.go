@@ -362,7 +362,21 @@ func (n *Net) send(p *packet) {
 	p.when = when
 	n.stats.Sent++
 	n.event(evSend, p.seq<<8|uint64(p.kind))
+	if n.sim.Tracing() {
+		n.sim.Trace(kernel.TraceEvent{Kind: "net.send", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: len(p.data), Detail: p.describe()})
+	}
 	l.push(p)
+}
+
+// describe says what p is, for traces: its kind and addresses.
+func (p *packet) describe() string {
+	switch {
+	case p.src != nil && p.dst != nil:
+		return fmt.Sprintf("%v %v->%v", p.kind, p.src.local, p.dst.local)
+	case p.srcAddr.IsValid():
+		return fmt.Sprintf("%v %v->%v", p.kind, p.srcAddr, p.dstAddr)
+	}
+	return p.kind.String()
 }
 
 func (l *link) push(p *packet) {
@@ -395,7 +409,7 @@ func (l *link) fire() {
 // since, or a fault on l holds or loses it.
 func (n *Net) arrive(l *link, p *packet) {
 	if p.from.Boot() != p.fromBoot {
-		n.drop(p) // the sender was killed since: its in-flight packets are gone
+		n.drop(p, "sender killed") // its in-flight packets are gone
 		return
 	}
 	cut, clog := l.state()
@@ -413,10 +427,13 @@ func (n *Net) arrive(l *link, p *packet) {
 			l.armRTO()
 		}
 	case cut:
-		n.drop(p)
+		n.drop(p, "partition")
 	default:
 		n.stats.Delivered++
 		n.event(evDeliver, p.seq)
+		if n.sim.Tracing() {
+			n.sim.Trace(kernel.TraceEvent{Kind: "net.deliver", Node: p.to.Name(), Peer: p.from.Name(), Msg: p.seq, Size: len(p.data)})
+		}
 		n.deliver(p)
 		if p.kind.reliable() && !l.loopback && p.src != nil && !p.src.dead && n.link(l.to, l.from).cutOnly() {
 			// Delivered, but the ACK cannot come back: to the sender it is
@@ -438,9 +455,27 @@ func (l *link) cutOnly() bool {
 	return cut && !clog
 }
 
-func (n *Net) drop(p *packet) {
+// drop loses p; reason says why, for traces.
+func (n *Net) drop(p *packet, reason string) {
 	n.stats.Dropped++
 	n.event(evDrop, p.seq)
+	if n.sim.Tracing() {
+		n.sim.Trace(kernel.TraceEvent{Kind: "net.drop", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: len(p.data), Reason: reason})
+	}
+}
+
+// traceFault writes a fault event to the run's trace.
+func (n *Net) traceFault(format string, args ...any) {
+	if n.sim.Tracing() {
+		n.sim.Trace(kernel.TraceEvent{Kind: "fault", Detail: fmt.Sprintf(format, args...)})
+	}
+}
+
+func onOff(on bool, yes, no string) string {
+	if on {
+		return yes
+	}
+	return no
 }
 
 // armRTO schedules the timeout of the oldest segment lost to a partition.
@@ -506,7 +541,7 @@ func (l *link) refresh() {
 	case cut:
 		l.blocked = slices.DeleteFunc(l.blocked, func(p *packet) bool {
 			if !p.kind.reliable() {
-				n.drop(p)
+				n.drop(p, "partition")
 				return true
 			}
 			if p.lostAt == 0 {
@@ -598,6 +633,7 @@ func (n *Net) Cut(from, to *kernel.Node, on bool) {
 	}
 	n.link(from.ID(), to.ID()).cut = on
 	n.event(evFault, 1<<40|b2u(on)<<32|uint64(from.ID())<<16|uint64(to.ID()))
+	n.traceFault("%s %v->%v", onOff(on, "cut", "uncut"), from, to)
 	n.refreshAll()
 }
 
@@ -609,6 +645,7 @@ func (n *Net) Clog(from, to *kernel.Node, on bool) {
 	}
 	n.link(from.ID(), to.ID()).clog = on
 	n.event(evFault, 2<<40|b2u(on)<<32|uint64(from.ID())<<16|uint64(to.ID()))
+	n.traceFault("%s %v->%v", onOff(on, "clog", "unclog"), from, to)
 	n.refreshAll()
 }
 
@@ -616,6 +653,7 @@ func (n *Net) Clog(from, to *kernel.Node, on bool) {
 func (n *Net) CutNode(x *kernel.Node, on bool) {
 	setFlag(&n.nodeCut, x.ID(), on)
 	n.event(evFault, 3<<40|b2u(on)<<32|uint64(x.ID()))
+	n.traceFault("%s %v", onOff(on, "isolate", "unisolate"), x)
 	n.refreshAll()
 }
 
@@ -623,6 +661,7 @@ func (n *Net) CutNode(x *kernel.Node, on bool) {
 func (n *Net) ClogNode(x *kernel.Node, on bool) {
 	setFlag(&n.nodeClog, x.ID(), on)
 	n.event(evFault, 4<<40|b2u(on)<<32|uint64(x.ID()))
+	n.traceFault("%s %v", onOff(on, "clog", "unclog"), x)
 	n.refreshAll()
 }
 
@@ -634,6 +673,7 @@ func (n *Net) Heal() {
 	}
 	n.nodeCut, n.nodeClog = nil, nil
 	n.event(evFault, 5<<40)
+	n.traceFault("heal")
 	n.refreshAll()
 }
 
@@ -643,6 +683,7 @@ func (n *Net) Spike(factor float64, d time.Duration) {
 	n.spikeFactor = factor
 	n.spikeUntil = n.now() + int64(d)
 	n.event(evFault, 6<<40|uint64(d))
+	n.traceFault("latency x%g for %v", factor, d)
 }
 
 // Partitioned reports whether the one-way link from -> to is cut or clogged.
@@ -658,6 +699,7 @@ func (n *Net) Partitioned(from, to *kernel.Node) (cut, clog bool) {
 // which arrives after the link's latency.
 func (n *Net) ResetConns(a, b *kernel.Node) {
 	n.event(evFault, 7<<40|uint64(a.ID())<<16|uint64(b.ID()))
+	n.traceFault("reset %v<->%v", a, b)
 	if a.ID() >= len(n.hosts) || n.hosts[a.ID()] == nil {
 		return
 	}

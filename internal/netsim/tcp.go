@@ -467,7 +467,7 @@ func (n *Net) onSYN(p *packet) {
 		return
 	}
 	if len(l.backlog) >= n.cfg.Backlog {
-		n.drop(p) // the client retransmits
+		n.drop(p, "backlog full") // the client retransmits
 		return
 	}
 	s := n.newConn(h, l.network, p.dstAddr, p.srcAddr)

@@ -251,6 +251,9 @@ func (u *UDPConn) send(dst netip.AddrPort, b []byte) {
 			n.stats.Sent++
 			n.stats.Dropped++
 			n.event(evDrop, 1<<40)
+			if n.sim.Tracing() {
+				n.sim.Trace(kernel.TraceEvent{Kind: "net.drop", Node: h.node.Name(), Peer: node.Name(), Size: len(b), Reason: "loss"})
+			}
 		case n.cfg.Duplicate > 0 && Float64(n.src) < n.cfg.Duplicate:
 			copies = 2
 		}
@@ -272,7 +275,7 @@ func (n *Net) onDatagram(p *packet) {
 		return
 	}
 	if u.qbytes+len(p.data) > n.cfg.UDPBuffer {
-		n.drop(p)
+		n.drop(p, "receive buffer full")
 		return
 	}
 	u.q = append(u.q, datagram{from: p.srcAddr, data: p.data})

@@ -136,6 +136,9 @@ func (f *File) Write(b []byte) (n int, err error) {
 		return 0, ErrInvalid
 	}
 	if f.f != nil {
+		if f == Stdout || f == Stderr {
+			traceOutput(f, b)
+		}
 		return f.f.Write(b)
 	}
 	point()
@@ -207,6 +210,7 @@ func (f *File) Sync() error {
 		return f.f.Sync()
 	}
 	point()
+	traceSync(f)
 	return f.s.wrapErr("sync", f.s.h.Sync())
 }
 

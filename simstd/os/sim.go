@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/simgen/simgen/internal/fssim"
@@ -28,6 +29,29 @@ func simFS() *fssim.FS {
 func point() {
 	if g := kernel.Current(); g != nil {
 		g.Sync()
+	}
+}
+
+// traceOutput records what a simulated goroutine writes to the process's
+// standard output or error as "log" events of the run's trace, one per line.
+func traceOutput(f *File, b []byte) {
+	g := kernel.Current()
+	if g == nil || !g.Sim().Tracing() {
+		return
+	}
+	stream := "stdout"
+	if f == Stderr {
+		stream = "stderr"
+	}
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		g.Sim().Trace(kernel.TraceEvent{Kind: "log", Reason: stream, Detail: line})
+	}
+}
+
+// traceSync records a simulated file's Sync as a "disk.sync" event.
+func traceSync(f *File) {
+	if g := kernel.Current(); g != nil && g.Sim().Tracing() {
+		g.Sim().Trace(kernel.TraceEvent{Kind: "disk.sync", Detail: f.Name()})
 	}
 }
 
