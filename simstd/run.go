@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"github.com/simgen/simgen/internal/modpath"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +30,7 @@ const (
 	EnvWatchdog  = "SIMGEN_WATCHDOG"   // wall time without a sync point, e.g. 30s; off: disabled
 	EnvReport    = "SIMGEN_REPORT"     // 1: print a one-line summary of every run to stderr
 	EnvResults   = "SIMGEN_RESULTS"    // file to which every run appends one JSON line (a RunRecord)
+	EnvTrace     = "SIMGEN_TRACE"      // file, or directory (ending in /), to which every run writes its event trace
 
 	// EnvUnderSimgenTest is set by `simgen test` for the test processes it
 	// starts, so that reproduce commands name simgen test instead of go test
@@ -201,6 +204,7 @@ type RunRecord struct {
 	Hash      string `json:"hash"`       // trace hash, 16 hex digits
 	Kind      string `json:"kind,omitempty"`
 	Error     string `json:"error,omitempty"` // the first line of the error that ended the run
+	Trace     string `json:"trace,omitempty"` // the file the run's trace went to (SIMGEN_TRACE)
 }
 
 // NewRunRecord describes r; testFailed reports a failure the test itself
@@ -269,9 +273,23 @@ func Test(t *testing.T, body func(t *testing.T)) {
 			t.Fatal(err)
 		}
 		cfg.GoexitEndsRun = true
+		tf, err := openTrace(t.Name(), "", seed, len(seeds) > 1)
+		if err != nil {
+			t.Fatalf("simgen: %v", err)
+		}
+		if tf != nil {
+			cfg.Trace = tf.f
+		}
 		r := kernel.Run(cfg, func() { body(t) })
 		report(r)
-		if err := appendRecord(NewRunRecord(t.Name(), r, t.Failed())); err != nil {
+		rec := NewRunRecord(t.Name(), r, t.Failed())
+		if tf != nil {
+			rec.Trace = tf.path
+			if err := tf.finish(r, rec); err != nil {
+				t.Errorf("simgen: %v", err)
+			}
+		}
+		if err := appendRecord(rec); err != nil {
 			t.Errorf("simgen: %v", err)
 		}
 		if r.Err != nil {
@@ -346,13 +364,28 @@ func Main(fn func()) {
 	if err == nil {
 		cfg, err = ConfigFromEnv(seeds[0])
 	}
+	var tf *traceFile
+	if err == nil {
+		tf, err = openTrace("", programName(), seeds[0], false)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	if tf != nil {
+		cfg.Trace = tf.f
+	}
 	r := kernel.Run(cfg, fn)
 	report(r)
-	if err := appendRecord(NewRunRecord("", r, false)); err != nil {
+	rec := NewRunRecord("", r, false)
+	if tf != nil {
+		rec.Trace = tf.path
+		if err := tf.finish(r, rec); err != nil {
+			fmt.Fprintf(os.Stderr, "simgen: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	if err := appendRecord(rec); err != nil {
 		fmt.Fprintf(os.Stderr, "simgen: %v\n", err)
 		os.Exit(2)
 	}
@@ -361,4 +394,150 @@ func Main(fn func()) {
 			r.Err, r.Seed, r.Strategy, r.Steps, r.Elapsed, r.Hash, reproduceMain(r.Seed))
 		os.Exit(2)
 	}
+}
+
+// traceFile is the file a run's trace goes to (SIMGEN_TRACE).
+type traceFile struct {
+	f    *os.File
+	path string
+}
+
+// traceLine is a line simstd adds to a trace: "meta" first (the seed, and the test or the
+// program), "result" last (the strategy, the trace hash and the outcome). The kernel's events
+// are in between.
+type traceLine struct {
+	Step     uint64 `json:"step"`
+	T        int64  `json:"t"`
+	Kind     string `json:"ev"`
+	Detail   string `json:"detail,omitempty"`
+	Seed     uint64 `json:"seed"`
+	Test     string `json:"test,omitempty"`
+	Program  string `json:"program,omitempty"`
+	Strategy string `json:"strategy,omitempty"`
+	Hash     string `json:"hash,omitempty"`
+}
+
+var (
+	tracesMu sync.Mutex
+	traces   = map[string]bool{} // trace files this process wrote
+)
+
+// openTrace creates the trace file of a run of test (or of program, for Main) with seed, as
+// SIMGEN_TRACE says, and writes its meta line; nil when SIMGEN_TRACE is not set. In a
+// directory (a value ending in / or naming a directory) each run writes
+// <test or program>-seed<N>.jsonl. Otherwise the value is the file; when the process runs
+// several seeds (several is true) each seed's file has -seed<N> inserted before the
+// extension, and a run whose file this process already wrote (another test) has its test's
+// name inserted too, then -2, -3, ...
+func openTrace(test, program string, seed uint64, several bool) (*traceFile, error) {
+	v := os.Getenv(EnvTrace)
+	if v == "" {
+		return nil, nil
+	}
+	name := test
+	if name == "" {
+		name = program
+	}
+	var path string
+	fi, err := os.Stat(v)
+	dirMode := strings.HasSuffix(v, "/") || strings.HasSuffix(v, string(filepath.Separator)) || (err == nil && fi.IsDir())
+	if dirMode {
+		if err := os.MkdirAll(v, 0o777); err != nil {
+			return nil, fmt.Errorf("%s=%s: creating the trace directory: %v", EnvTrace, v, err)
+		}
+		path = filepath.Join(v, fmt.Sprintf("%s-seed%d.jsonl", sanitizeFileName(name), seed))
+	} else {
+		path = v
+		if several {
+			path = insertSuffix(v, fmt.Sprintf("-seed%d", seed))
+		}
+	}
+	tracesMu.Lock()
+	if traces[path] && !dirMode && name != "" {
+		suffix := "-" + sanitizeFileName(name)
+		if several {
+			suffix += fmt.Sprintf("-seed%d", seed)
+		}
+		path = insertSuffix(v, suffix)
+	}
+	for k, base := 2, path; traces[path]; k++ {
+		path = insertSuffix(base, fmt.Sprintf("-%d", k))
+	}
+	traces[path] = true
+	tracesMu.Unlock()
+
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: creating the trace file: %v; set it to a writable file, or to a directory ending in /", EnvTrace, v, err)
+	}
+	tf := &traceFile{f: f, path: path}
+	if err := tf.write(traceLine{Kind: "meta", Seed: seed, Test: test, Program: program}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return tf, nil
+}
+
+func (tf *traceFile) write(l traceLine) error {
+	line, err := json.Marshal(l)
+	if err == nil {
+		_, err = tf.f.Write(append(line, '\n'))
+	}
+	if err != nil {
+		return fmt.Errorf("writing the trace %s: %w", tf.path, err)
+	}
+	return nil
+}
+
+// finish writes the run's result line, closes the file and says where the trace is.
+func (tf *traceFile) finish(r Result, rec RunRecord) error {
+	outcome := "ok"
+	switch {
+	case rec.Error != "":
+		outcome = rec.Error
+	case rec.Kind == KindTest:
+		outcome = "test failed"
+	}
+	err := tf.write(traceLine{Step: r.Steps, T: int64(r.Elapsed), Kind: "result", Detail: outcome, Seed: r.Seed, Strategy: r.Strategy, Hash: rec.Hash})
+	if cerr := tf.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the trace %s: %w", tf.path, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "simgen: trace written to %s\n", tf.path)
+	return nil
+}
+
+// insertSuffix inserts suffix before path's extension (trace.jsonl -> trace-seed3.jsonl), or
+// appends it when there is none.
+func insertSuffix(path, suffix string) string {
+	ext := filepath.Ext(path)
+	if strings.ContainsAny(ext, `/\`) {
+		ext = ""
+	}
+	return strings.TrimSuffix(path, ext) + suffix + ext
+}
+
+// sanitizeFileName makes a test or program name usable as a file name: / (subtests) and
+// other characters that file systems or shells dislike become _.
+func sanitizeFileName(name string) string {
+	if name == "" {
+		return "run"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || strings.ContainsRune(`/\:*?"<>| '`+"`$", r) {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// programName is the name of the running program, for the trace files of Main.
+func programName() string {
+	name := filepath.Base(os.Args[0])
+	for _, ext := range []string{".exe", ".test"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	return name
 }

@@ -365,7 +365,7 @@ func TestResultsFile(t *testing.T) {
 	child := func(test string, env ...string) (string, []simstd.RunRecord) {
 		file := filepath.Join(t.TempDir(), "results.jsonl")
 		cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
-		cmd.Env = append(os.Environ(), append([]string{"SIMGEN_RESULTS_CHILD=1", "SIMGEN_RESULTS=" + file, "SIMGEN_UNDER_TEST=", "SIMGEN_UNDER_RUN=", "SIMGEN_STRATEGY=", "SIMGEN_STEP_LIMIT=", "SIMGEN_SEED=", "SIMGEN_SEEDS="}, env...)...)
+		cmd.Env = append(os.Environ(), append([]string{"SIMGEN_RESULTS_CHILD=1", "SIMGEN_RESULTS=" + file, "SIMGEN_UNDER_TEST=", "SIMGEN_UNDER_RUN=", "SIMGEN_STRATEGY=", "SIMGEN_STEP_LIMIT=", "SIMGEN_SEED=", "SIMGEN_SEEDS=", "SIMGEN_TRACE="}, env...)...)
 		out, err := cmd.CombinedOutput()
 		require.Error(t, err, "the child fails: %s", out)
 		data, err := os.ReadFile(file)
@@ -435,4 +435,112 @@ func TestResultsMainChild(t *testing.T) {
 			simstd.Gosched()
 		}
 	})
+}
+
+// readTrace reads a trace file's lines as generic objects.
+func readTrace(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// SIMGEN_TRACE=DIR/ writes one file per run, with simstd's meta line first and its result
+// line last; the RunRecord names the file, and stderr says where it is.
+func TestTraceDirectory(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") != "" {
+		t.Skip("child mode")
+	}
+	dir := filepath.Join(t.TempDir(), "traces") + "/" // created on demand
+	results := filepath.Join(t.TempDir(), "results.jsonl")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestResultsChild$")
+	cmd.Env = append(os.Environ(), "SIMGEN_RESULTS_CHILD=1", "SIMGEN_RESULTS="+results, "SIMGEN_UNDER_TEST=", "SIMGEN_STRATEGY=", "SIMGEN_STEP_LIMIT=", "SIMGEN_SEED=", "SIMGEN_SEEDS=4-7", "SIMGEN_TRACE="+dir)
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "seed 6 deadlocks: %s", out)
+	data, err := os.ReadFile(results)
+	require.NoError(t, err)
+	recs := strings.Split(strings.TrimSpace(string(data)), "\n")
+	require.Len(t, recs, 3)
+	for i, line := range recs {
+		var r simstd.RunRecord
+		require.NoError(t, json.Unmarshal([]byte(line), &r))
+		path := filepath.Join(dir, fmt.Sprintf("TestResultsChild-seed%d.jsonl", 4+i))
+		assert.Equal(t, path, r.Trace)
+		assert.Contains(t, string(out), "simgen: trace written to "+path+"\n")
+		lines := readTrace(t, path)
+		first, last := lines[0], lines[len(lines)-1]
+		assert.Equal(t, map[string]any{"step": 0.0, "t": 0.0, "ev": "meta", "seed": float64(4 + i), "test": "TestResultsChild"}, first)
+		assert.Equal(t, "result", last["ev"])
+		assert.Equal(t, r.Hash, last["hash"])
+		assert.Equal(t, "random", last["strategy"])
+		assert.Equal(t, float64(r.Steps), last["step"])
+		assert.Equal(t, "end", lines[len(lines)-2]["ev"])
+		if r.Kind == "" {
+			assert.Equal(t, "ok", last["detail"])
+		} else {
+			assert.Equal(t, r.Error, last["detail"])
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 3, "seed 7 did not run")
+}
+
+// SIMGEN_TRACE=FILE: the file, for one run; -seed<N> before the extension for several seeds;
+// the test's name for another test in the same process.
+func TestTraceFileNames(t *testing.T) {
+	dir := t.TempDir()
+	body := func(t *testing.T) { simstd.NewChan[int](1).Send(1) }
+	records := filepath.Join(dir, "results.jsonl")
+	t.Setenv(simstd.EnvResults, records)
+	t.Setenv(simstd.EnvSeeds, "")
+	t.Setenv(simstd.EnvSeed, "3")
+	t.Setenv(simstd.EnvTrace, filepath.Join(dir, "one.jsonl"))
+	simstd.Test(t, body)
+	simstd.Test(t, body) // the same file again in this process
+	t.Setenv(simstd.EnvSeeds, "1-2")
+	t.Setenv(simstd.EnvTrace, filepath.Join(dir, "many.jsonl"))
+	simstd.Test(t, body)
+	t.Setenv(simstd.EnvTrace, filepath.Join(dir, "sub")+"/")
+	t.Run("a/b", func(t *testing.T) { simstd.Test(t, body) })
+	t.Setenv(simstd.EnvTrace, filepath.Join(dir, "sub")) // an existing directory
+	t.Setenv(simstd.EnvSeeds, "")
+	simstd.Test(t, body)
+	simstd.Test(t, body)
+
+	var got []string
+	data, err := os.ReadFile(records)
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r simstd.RunRecord
+		require.NoError(t, json.Unmarshal([]byte(line), &r))
+		rel, err := filepath.Rel(dir, r.Trace)
+		require.NoError(t, err)
+		got = append(got, rel)
+		assert.FileExists(t, r.Trace)
+		assert.Equal(t, "meta", readTrace(t, r.Trace)[0]["ev"])
+	}
+	assert.Equal(t, []string{
+		"one.jsonl", "one-TestTraceFileNames.jsonl",
+		"many-seed1.jsonl", "many-seed2.jsonl",
+		"sub/TestTraceFileNames_a_b-seed1.jsonl", "sub/TestTraceFileNames_a_b-seed2.jsonl",
+		"sub/TestTraceFileNames-seed3.jsonl", "sub/TestTraceFileNames-seed3-2.jsonl",
+	}, got)
+}
+
+func TestTraceFileError(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") != "" {
+		t.Skip("child mode")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestResultsChild$")
+	cmd.Env = append(os.Environ(), "SIMGEN_RESULTS_CHILD=1", "SIMGEN_RESULTS=", "SIMGEN_SEEDS=", "SIMGEN_SEED=1", "SIMGEN_TRACE=/nonexistent/dir/t.jsonl")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "simgen: SIMGEN_TRACE=/nonexistent/dir/t.jsonl: creating the trace file: open /nonexistent/dir/t.jsonl: no such file or directory; set it to a writable file, or to a directory ending in /")
 }

@@ -36,6 +36,6 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newGenCmd(stdout, stderr), newCheckCmd(stdout, stderr), newTestCmd(stdout, stderr), newVersionCmd(stdout), newCollectCmd(), newRunCmd(stdout, stderr), newMergeCmd(stdout, stderr))
+	root.AddCommand(newGenCmd(stdout, stderr), newCheckCmd(stdout, stderr), newTestCmd(stdout, stderr), newVersionCmd(stdout), newCollectCmd(), newRunCmd(stdout, stderr), newMergeCmd(stdout, stderr), newTraceCmd(stdout, stderr))
 	return root
 }

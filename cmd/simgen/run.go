@@ -29,6 +29,10 @@ simgen test's sweeps (-j, --keep-going, --json, --shard i/n; see simgen help tes
 when its simulation fails (a panic, deadlock, limit or the watchdog) or the program exits with a
 non-zero status. Reproduce commands are relative to the current directory.
 
+--trace DIR writes the event trace of every run to DIR/<program>-seed<N>.jsonl, and
+--check-determinism runs each seed twice and compares, as for simgen test (see simgen help
+test and docs/traces.md).
+
 Example: simgen run --seeds 1-1000 -j 8 ./cmd/server ./internal/... -- --port 8080`
 
 type runFlags struct {
@@ -41,7 +45,7 @@ type runFlags struct {
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "run [PACKAGES] [--seed N | --seeds N|A-B [-j N] [--keep-going] [--json FILE] [--shard i/n]] [-- program arguments]",
+		Use:   "run [PACKAGES] [--seed N | --seeds N|A-B [-j N] [--keep-going] [--json FILE] [--shard i/n]] [--trace DIR] [--check-determinism] [-- program arguments]",
 		Short: "Build a main package's simulated variant and run it, on one seed or many",
 		Long:  runLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -101,10 +105,11 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 	env := append(os.Environ(), limits...)
 	env = append(env, simstd.EnvUnderSimgenRun+"="+rest)
 
-	if f.sweep.seeds == "" {
+	if !f.sweep.sweeping() {
 		if f.sweep.seed != "" {
 			env = append(env, simstd.EnvSeed+"="+f.sweep.seed)
 		}
+		env = append(env, f.sweep.traceEnv()...)
 		cmd := exec.Command(bin, progArgs...)
 		cmd.Env = env
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
@@ -131,6 +136,9 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 		Env:     env,
 		Reproduce: func(seed uint64, _ string) string {
 			return fmt.Sprintf("%ssimgen run --seed %d%s", prefix, seed, rest)
+		},
+		ReproduceCheck: func(seed uint64, _ string) string {
+			return fmt.Sprintf("%ssimgen run --seed %d --check-determinism%s", prefix, seed, rest)
 		},
 	}
 	return runSweep(&f.sweep, set, []sweep.Job{job}, stdout, stderr, jsonOut)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -29,7 +30,13 @@ type sweepFlags struct {
 	json      string
 	shard     string
 	shards    uint64
+	trace     string // --trace DIR, made absolute by check
+	checkDet  bool   // --check-determinism
 }
+
+// sweeping reports whether the seeds run through the sweep machinery (one process per seed)
+// rather than through a single go test or program run.
+func (f *sweepFlags) sweeping() bool { return f.seeds != "" || f.checkDet }
 
 func (f *sweepFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
@@ -43,6 +50,8 @@ func (f *sweepFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.json, "json", "", "with --seeds: write one JSON line per seed to `FILE` (- for stdout), for simgen merge")
 	fl.StringVar(&f.shard, "shard", "", "with --seeds: run shard `i/n` of the seeds, 0 <= i < n (seeds A+i, A+i+n, ...)")
 	fl.Uint64Var(&f.shards, "shards", 0, "with --seeds: the number of shards `n` when JOB_COMPLETION_INDEX gives the shard index")
+	fl.StringVar(&f.trace, "trace", "", "write every run's event trace to `DIR`/<test or program>-seed<N>.jsonl (sets SIMGEN_TRACE; see simgen help trace)")
+	fl.BoolVar(&f.checkDet, "check-determinism", false, "run each seed twice, each in a fresh process, and fail the seeds whose two runs differ, showing where their traces diverge")
 	cmd.MarkFlagsMutuallyExclusive("seed", "seeds")
 }
 
@@ -53,7 +62,17 @@ func (f *sweepFlags) check(cmd *cobra.Command) (set sweep.Set, err error) {
 			return set, fmt.Errorf("--seed %q: not a seed (a non-negative integer)", f.seed)
 		}
 	}
-	if f.seeds == "" {
+	if f.trace != "" {
+		abs, err := filepath.Abs(f.trace)
+		if err == nil {
+			err = os.MkdirAll(abs, 0o777)
+		}
+		if err != nil {
+			return set, fmt.Errorf("--trace %s: %v; want a directory for the trace files", f.trace, err)
+		}
+		f.trace = abs
+	}
+	if !f.sweeping() {
 		for _, name := range []string{"jobs", "keep-going", "json", "shard", "shards"} {
 			if cmd.Flags().Changed(name) {
 				return set, fmt.Errorf("--%s is for seed sweeps: add --seeds N or --seeds A-B", name)
@@ -64,7 +83,21 @@ func (f *sweepFlags) check(cmd *cobra.Command) (set sweep.Set, err error) {
 	if f.jobs < 1 {
 		return set, fmt.Errorf("-j %d: want at least 1 process at a time", f.jobs)
 	}
-	if set.Range, err = sweep.ParseRange(f.seeds); err != nil {
+	if f.seeds == "" {
+		// --check-determinism on one seed: --seed N, else SIMGEN_SEED, else 1.
+		seed := f.seed
+		if seed == "" {
+			seed = os.Getenv(simstd.EnvSeed)
+		}
+		if seed == "" {
+			seed = "1"
+		}
+		n, err := strconv.ParseUint(seed, 10, 64)
+		if err != nil {
+			return set, fmt.Errorf("%s=%q: not a seed (a non-negative integer)", simstd.EnvSeed, seed)
+		}
+		set.Range = sweep.Range{Lo: n, Hi: n}
+	} else if set.Range, err = sweep.ParseRange(f.seeds); err != nil {
 		return set, err
 	}
 	if set.Shard, err = sweep.ResolveShard(f.shard, f.shards, os.Getenv); err != nil {
@@ -124,6 +157,9 @@ func runSweep(f *sweepFlags, set sweep.Set, jobs []sweep.Job, stdout, stderr io.
 		Workers:   f.jobs,
 		KeepGoing: f.keepGoing,
 		Progress:  func(total uint64) sweep.Progress { return sweep.NewProgress(stderr, total) },
+
+		TraceDir:         f.trace,
+		CheckDeterminism: f.checkDet,
 	}
 	if jsonOut != nil {
 		cfg.Record = jsonOut.write
@@ -145,6 +181,9 @@ func runSweep(f *sweepFlags, set sweep.Set, jobs []sweep.Job, stdout, stderr io.
 		}
 	}
 	res.Summary.Write(out)
+	if f.trace != "" {
+		fmt.Fprintf(out, "simgen: traces in %s (simgen trace view FILE draws one)\n", f.trace)
+	}
 	switch {
 	case res.Summary.Interrupted:
 		return exitCode(130)
@@ -233,4 +272,12 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// traceEnv returns the SIMGEN_TRACE setting for --trace outside sweeps, or nil.
+func (f *sweepFlags) traceEnv() []string {
+	if f.trace == "" {
+		return nil
+	}
+	return []string{simstd.EnvTrace + "=" + f.trace + string(filepath.Separator)}
 }

@@ -38,6 +38,13 @@ JSON line per seed; --shard i/n runs seeds A+i, A+i+n, A+i+2n, ... so that n mac
 share a range, and simgen merge combines their --json files (see docs/sweeps.md). Setting
 SIMGEN_SEEDS yourself instead runs the seeds one after another in one process.
 
+--trace DIR writes the event trace of every run to DIR/<test>-seed<N>.jsonl (in a sweep of
+several packages, DIR/<package>/...), for simgen trace view and simgen trace diff.
+--check-determinism runs each seed (--seeds, --seed, or seed 1) twice, each time in a fresh
+process with tracing on, and fails the seeds whose two runs differ in outcome or trace hash
+(kind nondeterministic), showing where their traces first diverge: step, goroutine, operation
+and source position in each run. See docs/traces.md.
+
 Arguments after -- go to go test, for example: simgen test ./... --seeds 100 -- -run TestX -v`
 
 type testFlags struct {
@@ -50,7 +57,7 @@ type testFlags struct {
 func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f testFlags
 	cmd := &cobra.Command{
-		Use:   "test [PACKAGES] [--seed N | --seeds N|A-B [-j N] [--keep-going] [--json FILE] [--shard i/n]] [-- go test flags]",
+		Use:   "test [PACKAGES] [--seed N | --seeds N|A-B [-j N] [--keep-going] [--json FILE] [--shard i/n]] [--trace DIR] [--check-determinism] [-- go test flags]",
 		Short: "Run the tests of packages' simulated variants",
 		Long:  testLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,7 +96,10 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	if f.sweep.seed != "" {
 		env = append(env, simstd.EnvSeed+"="+f.sweep.seed)
 	}
-	sweeping := f.sweep.seeds != ""
+	sweeping := f.sweep.sweeping()
+	if !sweeping {
+		env = append(env, f.sweep.traceEnv()...)
+	}
 	if sweeping {
 		for _, a := range goArgs {
 			if a == "-exec" || a == "--exec" || strings.HasPrefix(a, "-exec=") || strings.HasPrefix(a, "--exec=") {
@@ -106,6 +116,11 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 		return err
 	}
 	args := []string{"test", "-overlay=" + overlay}
+	if f.sweep.trace != "" && !sweeping {
+		// go test would serve a cached result without running the test, and so without
+		// writing its trace. A -count of the user's, later, still wins.
+		args = append(args, "-count=1")
+	}
 	if len(f.tags) > 0 {
 		args = append(args, "-tags="+strings.Join(f.tags, ","))
 	}
@@ -116,7 +131,12 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	cmd := exec.Command("go", append(args, patterns...)...)
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return exitStatus(cmd.Run())
+	err = cmd.Run()
+	if f.sweep.trace != "" {
+		// go test shows a passing test's "trace written to" lines only with -v.
+		fmt.Fprintf(stderr, "simgen: traces in %s (simgen trace view FILE draws one)\n", f.sweep.trace)
+	}
+	return exitStatus(err)
 }
 
 // sweepTests has go test build the test binaries and hand them to the hidden collect command
@@ -156,14 +176,18 @@ func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdo
 	prefix := strategyPrefix()
 	for i := range jobs {
 		pkg := jobs[i].Package
-		jobs[i].Reproduce = func(seed uint64, test string) string {
-			cmd := fmt.Sprintf("%ssimgen test --seed %d%s %s", prefix, seed, extra, pkg)
-			if test != "" {
-				top, _, _ := strings.Cut(test, "/")
-				cmd += " -- -run " + shellQuote("^"+top+"$")
+		reproduce := func(flags string) func(seed uint64, test string) string {
+			return func(seed uint64, test string) string {
+				cmd := fmt.Sprintf("%ssimgen test --seed %d%s%s %s", prefix, seed, flags, extra, pkg)
+				if test != "" {
+					top, _, _ := strings.Cut(test, "/")
+					cmd += " -- -run " + shellQuote("^"+top+"$")
+				}
+				return cmd
 			}
-			return cmd
 		}
+		jobs[i].Reproduce = reproduce("")
+		jobs[i].ReproduceCheck = reproduce(" --check-determinism")
 	}
 	jsonOut, err := openJSON(f.sweep.json, stdout)
 	if err != nil {

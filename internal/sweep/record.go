@@ -24,6 +24,10 @@ const (
 // other kinds are simstd's (simstd.KindTest, simstd.KindDeadlock, ...).
 const KindExit = "exit"
 
+// KindNondeterministic is the failure kind of a seed whose two runs (--check-determinism)
+// differ in outcome or trace hash: something escaped the simulation.
+const KindNondeterministic = "nondeterministic"
+
 // KindLabel describes a failure kind in words.
 func KindLabel(kind string) string {
 	switch kind {
@@ -58,6 +62,21 @@ type Record struct {
 	Seeds     string             `json:"seeds"` // the swept range, A-B
 	Shard     string             `json:"shard"` // i/n
 	Runs      []simstd.RunRecord `json:"runs,omitempty"`
+	// Divergence says where the two runs of a nondeterministic seed part.
+	Divergence *Divergence `json:"divergence,omitempty"`
+}
+
+// Divergence is where the two runs of a nondeterministic seed first differ: the first event
+// at which their traces differ, described for each run (step, goroutine, operation and
+// original position), or why they could not be compared.
+type Divergence struct {
+	Test   string `json:"test,omitempty"` // the simulated test whose runs differ
+	Step   uint64 `json:"step,omitempty"` // the step of the first differing event
+	Event  int    `json:"event,omitempty"`
+	First  string `json:"first"` // the first run's side
+	Second string `json:"second"`
+	// Traces are the two runs' trace files when the sweep kept them (--trace DIR).
+	Traces []string `json:"traces,omitempty"`
 }
 
 // Failed reports whether the seed failed.

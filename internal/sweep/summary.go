@@ -25,6 +25,9 @@ type Summary struct {
 	Interrupted bool           //
 	Failures    []Record       // sorted by seed, then package, by Write
 	packages    map[string]int // package -> records with at least one simulated run
+
+	// CheckedDeterminism reports that every seed ran twice (--check-determinism).
+	CheckedDeterminism bool
 }
 
 // Add counts rec.
@@ -90,6 +93,13 @@ func (s *Summary) Write(w io.Writer) {
 		fmt.Fprintf(w, "simgen: virtual time %v in process time %v (summed over seeds; %s), %s seeds/s per process\n",
 			round(s.Virtual), round(s.Work), speedup(s.Virtual, s.Work), rate(s.Runs, s.Work))
 	}
+	if s.CheckedDeterminism && s.Runs > 0 {
+		if n := s.Kinds[KindNondeterministic]; n > 0 {
+			fmt.Fprintf(w, "simgen: --check-determinism: every seed ran twice; %d %s differently\n", n, plural(n, "seed ran", "seeds ran"))
+		} else {
+			fmt.Fprintf(w, "simgen: --check-determinism: every seed ran twice, with the same outcome and trace hashes\n")
+		}
+	}
 	for _, f := range s.Failures {
 		// "seed N of A-B failed; reproduce: CMD" is the line scripts look for (make demo).
 		if f.Reproduce != "" {
@@ -117,6 +127,9 @@ func describe(f Record) string {
 	}
 	if f.Error != "" {
 		d += ": " + f.Error
+	}
+	if v := f.Divergence; v != nil {
+		d += "\n        run 1: " + v.First + "\n        run 2: " + v.Second
 	}
 	return d
 }

@@ -28,6 +28,9 @@ type Job struct {
 	Env     []string // its environment; SIMGEN_SEED, SIMGEN_SEEDS and SIMGEN_RESULTS are replaced
 	// Reproduce returns the command that reruns one seed; test is the failing test, or "".
 	Reproduce func(seed uint64, test string) string
+	// ReproduceCheck, if set, replaces Reproduce for a nondeterministic seed: the command that
+	// runs it twice again and compares (simgen test --check-determinism ...).
+	ReproduceCheck func(seed uint64, test string) string
 }
 
 // Config describes a sweep.
@@ -42,6 +45,15 @@ type Config struct {
 	Record func(Record) error
 	// Progress, if set, makes the progress display for a sweep of total seeds.
 	Progress func(total uint64) Progress
+	// TraceDir, if set, keeps the event trace of every run: the processes get
+	// SIMGEN_TRACE=TraceDir/ (TraceDir/<package>/ when the sweep has several jobs), where each
+	// run writes <test>-seed<N>.jsonl.
+	TraceDir string
+	// CheckDeterminism runs every seed twice, each time in a fresh process with tracing on,
+	// and fails a seed whose two runs differ in outcome or trace hash with kind
+	// KindNondeterministic, saying where their traces diverge. With TraceDir, the second
+	// run's traces go to the rerun subdirectory of the first's.
+	CheckDeterminism bool
 }
 
 // FailureOutput is what the process of a failing seed printed.
@@ -95,8 +107,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		dir = d
 	}
 	envs := make([][]string, len(cfg.Jobs))
+	traceDirs := make([]string, len(cfg.Jobs))
 	for i, j := range cfg.Jobs {
-		envs[i] = slices.Clip(withoutVars(j.Env, simstd.EnvSeed, simstd.EnvSeeds, simstd.EnvResults))
+		drop := []string{simstd.EnvSeed, simstd.EnvSeeds, simstd.EnvResults}
+		if cfg.TraceDir != "" || cfg.CheckDeterminism {
+			drop = append(drop, simstd.EnvTrace)
+		}
+		envs[i] = slices.Clip(withoutVars(j.Env, drop...))
+		if cfg.TraceDir != "" {
+			traceDirs[i] = cfg.TraceDir
+			if len(cfg.Jobs) > 1 {
+				traceDirs[i] = filepath.Join(cfg.TraceDir, PackageDirName(j.Package))
+			}
+		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -133,7 +156,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 					continue
 				}
 				seed, job := cfg.Seeds.At(k/uint64(len(cfg.Jobs))), int(k%uint64(len(cfg.Jobs)))
-				u := runUnit(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile)
+				var u unit
+				if cfg.CheckDeterminism {
+					u = runTwice(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job], filepath.Join(dir, fmt.Sprintf("traces-%d", w)))
+				} else {
+					u = runUnit(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job])
+				}
 				s.unregister(k)
 				ucancel()
 				results <- u
@@ -149,7 +177,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Progress != nil && total > 0 {
 		prog = cfg.Progress(total)
 	}
-	res := &Result{Summary: Summary{Seeds: cfg.Seeds.String(), Workers: workers}}
+	res := &Result{Summary: Summary{Seeds: cfg.Seeds.String(), Workers: workers, CheckedDeterminism: cfg.CheckDeterminism}}
 	pending := map[uint64]unit{}
 	next := uint64(0) // the next unit to report
 	var done, failed uint64
@@ -190,7 +218,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			delete(pending, next)
 			rec := u.rec
 			rec.Seeds, rec.Shard = cfg.Seeds.Range.String(), cfg.Seeds.Shard.String()
-			if j := cfg.Jobs[next%uint64(len(cfg.Jobs))]; j.Reproduce != nil {
+			if j := cfg.Jobs[next%uint64(len(cfg.Jobs))]; rec.Kind == KindNondeterministic && j.ReproduceCheck != nil {
+				rec.Reproduce = j.ReproduceCheck(rec.Seed, rec.Test)
+			} else if j.Reproduce != nil {
 				rec.Reproduce = j.Reproduce(rec.Seed, rec.Test)
 			}
 			if cfg.Record != nil {
@@ -259,8 +289,9 @@ func (s *state) stopAfter(k uint64) {
 	}
 }
 
-// runUnit runs one seed of job in a fresh process.
-func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile string) unit {
+// runUnit runs one seed of job in a fresh process; with traceDir, its runs write their traces
+// there.
+func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile, traceDir string) unit {
 	u := unit{k: k}
 	if err := os.Remove(resultsFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		u.err = fmt.Errorf("sweep: %w", err)
@@ -269,6 +300,9 @@ func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, results
 	cmd := exec.CommandContext(ctx, job.Path, job.Args...)
 	cmd.Dir = job.Dir
 	cmd.Env = append(env, simstd.EnvSeed+"="+strconv.FormatUint(seed, 10), simstd.EnvResults+"="+resultsFile)
+	if traceDir != "" {
+		cmd.Env = append(cmd.Env, simstd.EnvTrace+"="+traceDir+string(filepath.Separator))
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second // a process it started may hold the output open

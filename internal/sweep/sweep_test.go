@@ -29,7 +29,10 @@ func TestMain(m *testing.M) {
 
 // helper acts out one seed: it appends the seed to HELPER_STARTED, sleeps for HELPER_SLOW
 // (seed:duration,...), and fails when the seed is in HELPER_FAIL (with a record) or in
-// HELPER_CRASH (exit 2 without one).
+// HELPER_CRASH (exit 2 without one). With SIMGEN_TRACE it writes a trace. A seed in
+// HELPER_NONDET (seed:hash or seed:fail) behaves differently the second time it runs (as
+// told by a marker in HELPER_MARKS): another goroutine runs at step 2, and with "fail" the
+// test fails too.
 func helper() {
 	seed, _ := strconv.ParseUint(os.Getenv(simstd.EnvSeed), 10, 64)
 	in := func(name string) (string, bool) {
@@ -55,8 +58,32 @@ func helper() {
 	}
 	_, fail := in("HELPER_FAIL")
 	rec := simstd.RunRecord{Seed: seed, Test: "TestH", Steps: seed, ElapsedNS: int64(seed) * int64(time.Millisecond), Hash: fmt.Sprintf("%016x", seed*7919)}
+	g := 2
+	if how, ok := in("HELPER_NONDET"); ok {
+		mark := filepath.Join(os.Getenv("HELPER_MARKS"), strconv.FormatUint(seed, 10))
+		if _, err := os.Stat(mark); err == nil {
+			g = 3
+			rec.Hash = fmt.Sprintf("%016x", seed*7919+1)
+			fail = fail || how == "fail"
+		} else {
+			os.WriteFile(mark, nil, 0o666)
+		}
+	}
 	if fail {
 		rec.Kind = simstd.KindTest
+	}
+	if dir := os.Getenv(simstd.EnvTrace); dir != "" {
+		rec.Trace = filepath.Join(dir, fmt.Sprintf("TestH-seed%d.jsonl", seed))
+		os.MkdirAll(dir, 0o777)
+		trace := fmt.Sprintf(`{"step":0,"t":0,"ev":"meta","seed":%d,"test":"TestH"}
+{"step":0,"t":0,"ev":"spawn","node":"main","g":1,"pos":"h_test.go:3"}
+{"step":1,"t":0,"ev":"spawn","node":"main","g":2,"pos":"h_test.go:5"}
+{"step":1,"t":0,"ev":"spawn","node":"main","g":3,"pos":"h_test.go:6"}
+{"step":2,"t":0,"ev":"run","node":"main","g":%d}
+{"step":2,"t":0,"ev":"end","detail":"ok"}
+{"step":2,"t":0,"ev":"result","seed":%d,"hash":"%s"}
+`, seed, g, seed, rec.Hash)
+		os.WriteFile(rec.Trace, []byte(trace), 0o666)
 	}
 	data, _ := json.Marshal(rec)
 	f, err := os.OpenFile(os.Getenv(simstd.EnvResults), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
@@ -90,6 +117,12 @@ type sweepRun struct {
 // sweepHelper sweeps seeds over the helper as one job per package name.
 func sweepHelper(t *testing.T, ctx context.Context, set Set, workers int, keepGoing bool, env []string, pkgs ...string) sweepRun {
 	t.Helper()
+	return sweepHelperConfig(t, ctx, Config{Seeds: set, Workers: workers, KeepGoing: keepGoing}, env, pkgs...)
+}
+
+// sweepHelperConfig is sweepHelper with more of the Config.
+func sweepHelperConfig(t *testing.T, ctx context.Context, cfg Config, env []string, pkgs ...string) sweepRun {
+	t.Helper()
 	if len(pkgs) == 0 {
 		pkgs = []string{"./p"}
 	}
@@ -98,15 +131,16 @@ func sweepHelper(t *testing.T, ctx context.Context, set Set, workers int, keepGo
 	var jobs []Job
 	for _, p := range pkgs {
 		jobs = append(jobs, Job{Package: p, Path: os.Args[0], Dir: t.TempDir(), Env: env,
-			Reproduce: func(seed uint64, test string) string { return fmt.Sprintf("repro %d %s %s", seed, p, test) }})
+			Reproduce:      func(seed uint64, test string) string { return fmt.Sprintf("repro %d %s %s", seed, p, test) },
+			ReproduceCheck: func(seed uint64, test string) string { return fmt.Sprintf("repro --check %d %s %s", seed, p, test) }})
 	}
 	var run sweepRun
-	cfg := Config{Seeds: set, Jobs: jobs, Workers: workers, KeepGoing: keepGoing, TempDir: t.TempDir(),
-		Record: func(r Record) error { run.records = append(run.records, r); return nil },
-		Progress: func(total uint64) Progress {
-			run.progress = &fakeProgress{total: total}
-			return run.progress
-		}}
+	cfg.Jobs, cfg.TempDir = jobs, t.TempDir()
+	cfg.Record = func(r Record) error { run.records = append(run.records, r); return nil }
+	cfg.Progress = func(total uint64) Progress {
+		run.progress = &fakeProgress{total: total}
+		return run.progress
+	}
 	start := time.Now()
 	res, err := Run(ctx, cfg)
 	run.wall = time.Since(start)
