@@ -270,3 +270,44 @@ func TestRecordJSONFields(t *testing.T) {
 		assert.Contains(t, string(data), `"`+field+`":`)
 	}
 }
+
+// A suite written against simstd runs its own simulations: --as-is sweeps it
+// without generating a variant (which would wrap its tests in simstd.Test,
+// one simulation inside another), and its reproduce commands say --as-is.
+func TestSweepAsIs(t *testing.T) {
+	dir := module(t, map[string]string{
+		"suite/suite_test.go": `package suite
+
+import (
+	"testing"
+
+	"github.com/simgen/simgen/simstd"
+)
+
+func TestSuite(t *testing.T) {
+	seeds, err := simstd.Seeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seed := range seeds {
+		r := simstd.Run(simstd.Config{Seed: seed}, func() {
+			c := simstd.NewChan[int](0)
+			simstd.Go(func() { c.Send(1) })
+			c.Recv()
+		})
+		if err := simstd.Record(t.Name(), r, seed == 7); err != nil {
+			t.Fatal(err)
+		}
+		if r.Err != nil || seed == 7 {
+			t.Fatalf("seed %d failed: %v", seed, r.Err)
+		}
+	}
+}
+`,
+	})
+	res := simgen(t, dir, nil, "test", "--as-is", "./suite", "--seeds", "1-10", "-j", "2", "--", "-run", "^TestSuite$")
+	require.Equal(t, 1, res.code, "%s\n%s", res.stdout, res.stderr)
+	t.Logf("stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
+	require.Contains(t, res.stdout+res.stderr, "7 seeds run")
+	require.Contains(t, res.stdout+res.stderr, "simgen test --seed 7 --as-is ./suite -- -run '^TestSuite$'")
+}

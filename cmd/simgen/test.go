@@ -45,6 +45,10 @@ process with tracing on, and fails the seeds whose two runs differ in outcome or
 (kind nondeterministic), showing where their traces first diverge: step, goroutine, operation
 and source position in each run. See docs/traces.md.
 
+--as-is runs suites written against simstd itself (tests that call simstd.Run and judge the
+runs, such as tests/raft) over seeds without generating variants of them; such suites read
+SIMGEN_SEED and report each run with simstd.Record.
+
 Arguments after -- go to go test, for example: simgen test ./... --seeds 100 -- -run TestX -v`
 
 type testFlags struct {
@@ -52,6 +56,7 @@ type testFlags struct {
 	limits limitFlags
 	tags   []string
 	allow  bool
+	asIs   bool // the packages are simulation suites: run them without generating variants
 }
 
 func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -73,6 +78,8 @@ func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
 	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
+	cmd.Flags().BoolVar(&f.asIs, "as-is", false, "run the packages' tests as they are, without generating variants: for suites written against simstd that run their own simulations (like tests/raft)")
+	cmd.MarkFlagsMutuallyExclusive("as-is", "allow")
 	return cmd
 }
 
@@ -107,15 +114,18 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 			}
 		}
 	}
-	res, err := generate(patterns, f.tags, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
-	if err != nil {
-		return err
+	args := []string{"test"}
+	if !f.asIs {
+		res, err := generate(patterns, f.tags, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
+		if err != nil {
+			return err
+		}
+		overlay, err := writeOverlay(res)
+		if err != nil {
+			return err
+		}
+		args = append(args, "-overlay="+overlay)
 	}
-	overlay, err := writeOverlay(res)
-	if err != nil {
-		return err
-	}
-	args := []string{"test", "-overlay=" + overlay}
 	if f.sweep.trace != "" && !sweeping {
 		// go test would serve a cached result without running the test, and so without
 		// writing its trace. A -count of the user's, later, still wins.
@@ -154,8 +164,13 @@ func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdo
 	defer os.RemoveAll(dir)
 	// -count=1 first: the collection must not be served from the test cache. A -count of the
 	// user's, later, still wins and goes to the test binary.
-	args := append(goTest[:2:2], "-count=1", "-exec", quoteArg(self)+" "+collectCmd+" --dir="+quoteArg(dir))
-	args = append(append(args, goTest[2:]...), patterns...)
+	// goTest is "test", then -overlay=FILE unless --as-is, then the user's flags.
+	n := 1
+	if len(goTest) > 1 && strings.HasPrefix(goTest[1], "-overlay=") {
+		n = 2
+	}
+	args := append(goTest[:n:n], "-count=1", "-exec", quoteArg(self)+" "+collectCmd+" --dir="+quoteArg(dir))
+	args = append(append(args, goTest[n:]...), patterns...)
 	cmd := exec.Command("go", args...)
 	cmd.Env = env
 	var out bytes.Buffer
@@ -173,6 +188,9 @@ func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdo
 		return errors.New("no test binary to sweep: the packages have no test files")
 	}
 	extra := reproduceFlags(f.tags, f.allow, &f.limits)
+	if f.asIs {
+		extra = " --as-is" + extra
+	}
 	prefix := strategyPrefix()
 	for i := range jobs {
 		pkg := jobs[i].Package
