@@ -222,15 +222,6 @@ func NewRunRecord(test string, r Result, testFailed bool) RunRecord {
 	return rec
 }
 
-// Record reports a run made with Run (not Test or Main) to the sweep that
-// started the process, if any: suites that run their own simulations and
-// judge them afterwards call it once per run so that simgen test --seeds can
-// count its steps, virtual time and hash. failed says whether the suite
-// judged the run a failure; r.Err is reported too.
-func Record(test string, r Result, failed bool) error {
-	return appendRecord(NewRunRecord(test, r, failed))
-}
-
 // appendRecord appends rec as one JSON line to the SIMGEN_RESULTS file, if
 // set, with a single write to a file opened for appending, so that processes
 // sharing the file never interleave within a line.

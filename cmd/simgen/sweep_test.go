@@ -290,16 +290,24 @@ func TestSuite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, seed := range seeds {
-		r := simstd.Run(simstd.Config{Seed: seed}, func() {
+		_, verdict, err := simstd.RunJudged(t.Name(), seed, func() {
 			c := simstd.NewChan[int](0)
 			simstd.Go(func() { c.Send(1) })
 			c.Recv()
+		}, func(r simstd.Result) string {
+			if r.Err != nil {
+				return r.Err.Error()
+			}
+			if seed == 7 {
+				return "seven is unlucky"
+			}
+			return ""
 		})
-		if err := simstd.Record(t.Name(), r, seed == 7); err != nil {
+		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Err != nil || seed == 7 {
-			t.Fatalf("seed %d failed: %v", seed, r.Err)
+		if verdict != "" {
+			t.Fatalf("seed %d failed: %s", seed, verdict)
 		}
 	}
 }

@@ -53,10 +53,19 @@ type Cluster struct {
 // observed; the caller checks it (natively) with CheckSafety and
 // CheckLinearizable.
 func (sc Scenario) Run(cfg simstd.Config) (simstd.Result, *Observations) {
-	obs := &Observations{Leaders: map[int][]int{}, Logs: map[int][]Entry{}}
-	r := simstd.Run(cfg, func() { sc.body(obs) })
+	obs := NewObservations()
+	r := simstd.Run(cfg, sc.Main(obs))
 	return r, obs
 }
+
+// NewObservations returns empty observations for Main to fill.
+func NewObservations() *Observations {
+	return &Observations{Leaders: map[int][]int{}, Logs: map[int][]Entry{}}
+}
+
+// Main returns the simulation's main function: it runs the scenario,
+// recording into obs (which stays usable if the run fails part way).
+func (sc Scenario) Main(obs *Observations) func() { return func() { sc.body(obs) } }
 
 func (sc Scenario) body(obs *Observations) {
 	c := &Cluster{obs: obs, pending: map[int]*Op{}}
@@ -91,7 +100,7 @@ func (sc Scenario) body(obs *Observations) {
 			continue
 		}
 		for _, e := range s.Log()[1:] {
-			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: fmt.Sprintf("%+v", e.Command)})
+			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: cmdString(e.Command)})
 		}
 	}
 	for _, id := range sortedKeys(c.pending) {
@@ -100,6 +109,13 @@ func (sc Scenario) body(obs *Observations) {
 			obs.History = append(obs.History, *op)
 		}
 	}
+}
+
+// cmdString renders a command for the checkers (cheaply: every server
+// reports every entry).
+func cmdString(c raft.Command) string {
+	return c.Op.String() + " " + strconv.Quote(c.Key) + " " + strconv.Quote(c.Value) +
+		" client " + strconv.FormatInt(c.ClientID, 10) + " seq " + strconv.FormatInt(c.Seq, 10)
 }
 
 // now is the virtual time since the epoch, in nanoseconds.
@@ -116,7 +132,7 @@ func (c *Cluster) boot(i int) {
 			c.obs.Elections = append(c.obs.Elections, Election{Term: term, Server: i, At: now()})
 		},
 		OnApply: func(index, term int, cmd raft.Command) {
-			c.obs.Applied = append(c.obs.Applied, Applied{Server: i, Index: index, Term: term, Cmd: fmt.Sprintf("%+v", cmd), At: now()})
+			c.obs.Applied = append(c.obs.Applied, Applied{Server: i, Index: index, Term: term, Cmd: cmdString(cmd), At: now()})
 		},
 	})
 	if err != nil {

@@ -16,6 +16,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// huntRE matches the hunt's failure line: seed, seeds run, trace hash.
+var huntRE = regexp.MustCompile(`hunt: seed (\d+) failed after (\d+) seeds in \S+ \(\S+, hash ([0-9a-f]+)\)`)
+
+// violations returns the lines naming broken properties in a hunt's output
+// (the visualization paths differ between runs, so they are cut).
+func violations(out []byte) []string {
+	var vs []string
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, "porcupine's visualization"); i >= 0 {
+			line = line[:i]
+		}
+		if strings.Contains(line, ": ") && !strings.HasPrefix(line, "hunt:") && !strings.HasPrefix(line, "---") && !strings.Contains(line, "raft_test.go") {
+			vs = append(vs, line)
+		}
+	}
+	return vs
+}
+
 // mutantSeeds bounds the seeds the hunt may take to catch one mutant.
 const mutantSeeds = 300
 
@@ -53,9 +72,21 @@ func TestMutants(t *testing.T) {
 				}
 				t.Fatalf("mutant %s (%s) survived %d seeds (%v)", m.Name, m.Desc, mutantSeeds, wall.Round(time.Millisecond))
 			}
-			found := regexp.MustCompile(`hunt: seed (\d+) failed after (\d+) seeds`).FindSubmatch(out)
+			found := huntRE.FindSubmatch(out)
 			require.NotNil(t, found, "the hunt did not fail the way a caught mutant does:\n%s", out)
 			t.Logf("mutant %-26s caught at seed %s (%s seeds, %v wall)", m.Name, found[1], found[2], wall.Round(time.Millisecond))
+
+			// The failure reproduces: its seed alone fails again, with the
+			// same trace hash and the same violations.
+			again := exec.Command(bin, "-test.run=^TestHunt$", "-test.count=1")
+			again.Dir = cmd.Dir
+			again.Env = append(os.Environ(), "SIMGEN_HUNT=1", "SIMGEN_SEED="+string(found[1]), "SIMGEN_OUT="+t.TempDir())
+			out2, err := again.CombinedOutput()
+			require.Error(t, err, "seed %s passed when run again:\n%s", found[1], out2)
+			found2 := huntRE.FindSubmatch(out2)
+			require.NotNil(t, found2, "%s", out2)
+			require.Equal(t, string(found[3]), string(found2[3]), "the same seed gave another trace hash")
+			require.Equal(t, violations(out), violations(out2), "the same seed broke other properties")
 		})
 	}
 }

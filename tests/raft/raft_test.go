@@ -59,18 +59,13 @@ func Judge(r simstd.Result, o *Observations, dir, name string) string {
 // whose run breaks a property, saying how to reproduce it.
 func runScenario(t *testing.T, sc Scenario) {
 	for _, seed := range seeds(t) {
-		cfg, err := simstd.ConfigFromEnv(seed)
+		obs := NewObservations()
+		name := fmt.Sprintf("%s-seed%d", t.Name(), seed)
+		r, msg, err := simstd.RunJudged(t.Name(), seed, sc.Main(obs), func(r simstd.Result) string {
+			return Judge(r, obs, outDir(t), name)
+		})
 		if err != nil {
 			t.Fatal(err)
-		}
-		r, obs := sc.Run(cfg)
-		if os.Getenv(simstd.EnvReport) == "1" {
-			fmt.Fprintln(os.Stderr, simstd.ReportLine(r))
-		}
-		name := fmt.Sprintf("%s-seed%d", t.Name(), seed)
-		msg := Judge(r, obs, outDir(t), name)
-		if err := simstd.Record(t.Name(), r, msg != ""); err != nil {
-			t.Error(err)
 		}
 		if msg != "" {
 			t.Fatalf("seed %d: %d client operations, %d entries applied, virtual time %v, hash %016x\n%sreproduce: SIMGEN_SEED=%d go test ./tests/raft -run '^%s$'",
@@ -134,17 +129,15 @@ func TestHunt(t *testing.T) {
 	start := time.Now()
 	for i, seed := range seeds(t) {
 		sc := Mixed(seed)
-		cfg, err := simstd.ConfigFromEnv(seed)
+		obs := NewObservations()
+		r, msg, err := simstd.RunJudged(t.Name(), seed, sc.Main(obs), func(r simstd.Result) string {
+			return Judge(r, obs, outDir(t), "hunt-seed"+strconv.FormatUint(seed, 10))
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, obs := sc.Run(cfg)
-		msg := Judge(r, obs, outDir(t), "hunt-seed"+strconv.FormatUint(seed, 10))
-		if err := simstd.Record(t.Name(), r, msg != ""); err != nil {
-			t.Error(err)
-		}
 		if msg != "" {
-			t.Fatalf("hunt: seed %d failed after %d seeds in %v (%s)\n%s", seed, i+1, time.Since(start).Round(time.Millisecond), sc.Name, msg)
+			t.Fatalf("hunt: seed %d failed after %d seeds in %v (%s, hash %016x)\n%s", seed, i+1, time.Since(start).Round(time.Millisecond), sc.Name, r.Hash, msg)
 		}
 	}
 }

@@ -1,0 +1,39 @@
+package raftsuite
+
+import (
+	"testing"
+	"time"
+
+	"github.com/simgen/simgen/simstd"
+	simtime "github.com/simgen/simgen/simstd/time"
+)
+
+// benchScenario runs sc for seeds 1..b.N and reports virtual seconds
+// simulated per wall second ("x-realtime") and seeds per second.
+func benchScenario(b *testing.B, sc Scenario) {
+	var virtual time.Duration
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		r, obs := sc.Run(simstd.Config{Seed: uint64(i + 1)})
+		if msg := Judge(r, obs, b.TempDir(), "bench"); msg != "" {
+			b.Fatalf("seed %d: %s", i+1, msg)
+		}
+		virtual += r.Elapsed
+	}
+	wall := time.Since(start)
+	b.ReportMetric(virtual.Seconds()/wall.Seconds(), "x-realtime")
+	b.ReportMetric(float64(b.N)/wall.Seconds(), "seeds/s")
+}
+
+// BenchmarkCluster5 is a 5-node cluster under client load and the swarm's
+// faults: 20 virtual seconds of faults, then the liveness phase.
+func BenchmarkCluster5(b *testing.B) { benchScenario(b, scenario(5, Swarm)) }
+
+// BenchmarkCluster5Calm is the same cluster and load without faults.
+func BenchmarkCluster5Calm(b *testing.B) { benchScenario(b, scenario(5, nil)) }
+
+// BenchmarkElection3 is a 3-node cluster electing a leader and replicating
+// one client's writes for 2 virtual seconds: seeds/s for short scenarios.
+func BenchmarkElection3(b *testing.B) {
+	benchScenario(b, Scenario{Servers: 3, Clients: 1, Keys: 1, Chaos: 2 * simtime.Second, Liveness: 5 * simtime.Second})
+}
