@@ -3,7 +3,7 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH_COUNT ?= 6
 
-.PHONY: all test lint bench demo
+.PHONY: all test lint bench demo demo-bank
 
 all: test
 
@@ -26,8 +26,27 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1000000x -count $(BENCH_COUNT) ./internal/kernel
 	$(GO) test -run '^$$' -bench 'Contention' -benchtime 500000x -count $(BENCH_COUNT) ./simstd/sync
 
-## demo: a plain Go package whose concurrency bug go test misses; simgen finds and replays it
+## demo: generate example/raft's simulated variant and sweep a 5-node cluster with faults over many seeds
+DEMO_SEEDS ?= 300
 demo:
+	@echo "== 1. example/raft is plain Go (net, time, os, sync, goroutines). Its simulated variant:"
+	$(GO) generate ./example/raft
+	@$(GO) build -o .simgen-demo ./cmd/simgen
+	@echo
+	@echo "== 2. Seeds 1-$(DEMO_SEEDS): 5 Raft servers and 3 clients on simulated nodes, each seed drawing its own"
+	@echo "      network and faults (partitions, clogs, crash-restarts, pauses, latency, resets), then a liveness"
+	@echo "      phase; every history checked for Raft safety and linearizability (porcupine)."
+	./.simgen-demo test --as-is ./tests/raft --seeds 1-$(DEMO_SEEDS) --keep-going -- -run '^TestSwarm5$$'
+	@echo
+	@echo "== 3. One seed's event trace as a space-time diagram:"
+	@rm -rf .simgen-demo-trace
+	@./.simgen-demo test --as-is ./tests/raft --seed 1 --trace .simgen-demo-trace -- -run '^TestSwarm5$$' > /dev/null
+	@./.simgen-demo trace view .simgen-demo-trace/TestSwarm5-seed1.jsonl -o .simgen-demo-timeline.html
+	@echo "   open .simgen-demo-timeline.html in a browser"
+	@rm -f .simgen-demo
+
+## demo-bank: a plain Go package whose check-then-act bug go test misses; simgen finds and replays it
+demo-bank:
 	@echo "== 1. The package's own test, natively, 50 times: the bug hides."
 	$(GO) test -count=50 ./example/bank
 	@echo

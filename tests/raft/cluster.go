@@ -234,17 +234,35 @@ func (c *Cluster) Leader() int {
 	return -1
 }
 
-// Mixed is the scenario the hunt (the mutation suite, make bench) and the
-// demo run: the cluster size and the whole fault mix come from the seed.
+// Churn is a fault schedule of rapid crash-restarts, partitions and pauses
+// (a fault every 50-400 ms, short downtimes): many elections, and crashes
+// landing between a server's decisions and their persistence.
+func Churn(c *Cluster) func() {
+	return fault.StartNemesis(fault.NemesisConfig{
+		Nodes:    c.Servers,
+		Actions:  []fault.Action{fault.ActCrash, fault.ActPartition, fault.ActPause},
+		Interval: fault.Uniform(50*time.Millisecond, 400*time.Millisecond),
+		Duration: fault.Uniform(100*time.Millisecond, time.Second),
+		Downtime: fault.Uniform(0, 200*time.Millisecond),
+	})
+}
+
+// Mixed is the scenario the hunt (the mutation suite, make bench) runs:
+// the cluster size and the fault mix come from the seed — the swarm's draw
+// for most seeds, churn for every third.
 func Mixed(seed uint64) Scenario {
 	n := 3
 	if seed%2 == 0 {
 		n = 5
 	}
+	name, faults := "swarm", Swarm
+	if seed%3 == 0 {
+		name, faults = "churn", Churn
+	}
 	return Scenario{
-		Name:    fmt.Sprintf("swarm-%d", n),
+		Name:    fmt.Sprintf("%s-%d", name, n),
 		Servers: n, Clients: 3, Keys: 3,
-		Chaos: 20 * time.Second, Faults: Swarm,
+		Chaos: 20 * time.Second, Faults: faults,
 		Liveness: 10 * time.Second,
 	}
 }
