@@ -19,12 +19,21 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: the runtime's benchmarks (figures recorded in BENCHMARKS.md)
+## bench: every benchmark (figures recorded in BENCHMARKS.md); HUNT_SEEDS of the unmutated Raft
+HUNT_SEEDS ?= 1000
 bench:
 	$(GO) test -run '^$$' -bench 'PingPong|Yield|Spawn' -benchtime 300000x -count $(BENCH_COUNT) ./simstd
 	$(GO) test -run '^$$' -bench 'GoroutineMemory' -benchtime 3x ./simstd
 	$(GO) test -run '^$$' -bench . -benchtime 1000000x -count $(BENCH_COUNT) ./internal/kernel
 	$(GO) test -run '^$$' -bench 'Contention' -benchtime 500000x -count $(BENCH_COUNT) ./simstd/sync
+	$(GO) test -run '^$$' -bench . -count $(BENCH_COUNT) ./simstd/net ./simstd/os
+	$(GO) test -run '^$$' -bench . -benchtime 10x -count 3 ./tests/raft
+	@$(GO) build -o .simgen-bench ./cmd/simgen
+	@for j in 1 2; do echo "== simgen test ./example/bank --seeds 1-200 --keep-going -j $$j"; \
+		./.simgen-bench test ./example/bank --seeds 1-200 --keep-going -j $$j 2>&1 | grep -E 'seeds/s|seeds run'; done
+	@rm -f .simgen-bench
+	SIMGEN_HUNT=1 SIMGEN_SEEDS=1-$(HUNT_SEEDS) $(GO) test -count=1 -run '^TestHunt$$' -v ./tests/raft
+	SIMGEN_MUTANTS=all $(GO) test -count=1 -run '^TestMutants$$' -v ./tests/raft
 
 ## demo: generate example/raft's simulated variant and sweep a 5-node cluster with faults over many seeds
 DEMO_SEEDS ?= 300

@@ -72,8 +72,13 @@ func TestMutants(t *testing.T) {
 			t.Errorf("only %d mutants caught; want at least %d", caught, minCaught)
 		}
 	})
+	all := os.Getenv("SIMGEN_MUTANTS") == "all"
 	for _, m := range ms {
 		t.Run(m.Name, func(t *testing.T) {
+			if _, known := knownSurvivors[m.Name]; (known || m.Kind == "liveness") && !all {
+				// Each costs the full seed budget to confirm; make bench does.
+				t.Skip("not expected to be caught; SIMGEN_MUTANTS=all (make bench) runs it")
+			}
 			t.Parallel()
 			bin := buildMutant(t, root, m)
 			start := time.Now()
