@@ -102,7 +102,11 @@ func TestMutants(t *testing.T) {
 			}
 			found := huntRE.FindSubmatch(out)
 			require.NotNil(t, found, "the hunt did not fail the way a caught mutant does:\n%s", out)
-			t.Logf("mutant %-26s caught at seed %s (%s seeds, %v wall)", m.Name, found[1], found[2], wall.Round(time.Millisecond))
+			first := ""
+			if vs := violations(out); len(vs) > 0 {
+				first = vs[0]
+			}
+			t.Logf("mutant %-26s caught at seed %s (%s seeds, %v wall): %s", m.Name, found[1], found[2], wall.Round(time.Millisecond), first)
 			mu.Lock()
 			caught++
 			mu.Unlock()
