@@ -35,6 +35,7 @@ func TestTraceEvents(t *testing.T) {
 	assert.Equal(t, 2, kinds["exit"], "the sender and node a's main (main's return ends the run)")
 	assert.GreaterOrEqual(t, kinds["block"], 2)
 	assert.Equal(t, 1, kinds["time"])
+	assert.Equal(t, 1, kinds["timer"], "the sleep's timer")
 	assert.Equal(t, 2, kinds["node"], "created, killed")
 	last := evs[len(evs)-1]
 	assert.Equal(t, "end", last.Kind)
@@ -49,6 +50,9 @@ func TestTraceEvents(t *testing.T) {
 			assert.Regexp(t, `^trace_test\.go:\d+$`, ev.Pos)
 		case "time":
 			assert.Equal(t, int64(time.Second), ev.T)
+		case "timer":
+			assert.Equal(t, "time.Sleep", ev.Detail)
+			assert.Equal(t, "main", ev.Node)
 		case "node":
 			assert.Equal(t, "a", ev.Node)
 		}

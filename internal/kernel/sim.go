@@ -280,6 +280,9 @@ func (s *Sim) advance() {
 	}
 	for len(s.timers) > 0 && s.timers[0].when <= s.now && s.state == running {
 		t := s.timers.pop()
+		if s.tr != nil {
+			s.trace(TraceEvent{Kind: EvTimer, Node: t.node.name, Detail: t.what}, 2)
+		}
 		t.f()
 	}
 }

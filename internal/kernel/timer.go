@@ -9,6 +9,7 @@ type Timer struct {
 	sim  *Sim
 	node *Node // Kill of the node cancels the timer
 	f    func()
+	what string // what the timer is for, in traces ("" when unknown)
 	when int64  // virtual time at which f runs
 	seq  uint64 // seed-drawn tie-breaker among timers due at the same instant
 	idx  int    // index in sim.timers, or -1 when not pending
@@ -24,6 +25,9 @@ func (s *Sim) NewTimer(f func()) *Timer {
 	}
 	return &Timer{sim: s, node: n, f: f, idx: -1}
 }
+
+// Describe says what t is for ("time.Sleep", "net deadline"), for traces.
+func (t *Timer) Describe(what string) { t.what = what }
 
 // SetNode makes n the node whose Kill cancels t.
 func (t *Timer) SetNode(n *Node) { t.node = n }

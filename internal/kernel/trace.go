@@ -21,6 +21,7 @@ const (
 	EvBlock   = "block"   // G blocked (Reason: what it waits for, Pos: where)
 	EvUnblock = "unblock" // G became runnable again
 	EvTime    = "time"    // the virtual clock jumped to T
+	EvTimer   = "timer"   // a timer of Node fired (Detail: what it was for, when known)
 	EvNode    = "node"    // Node was created, killed, restarted, paused or resumed (Detail)
 	EvEnd     = "end"     // the run ended (Detail: the outcome)
 )

@@ -303,8 +303,10 @@ func (n *Net) link(from, to int) *link {
 	if l == nil {
 		l = &link{net: n, from: from, to: to, loopback: from == to}
 		l.timer = n.sim.NewTimer(l.fire)
+		l.timer.Describe("packet delivery")
 		l.timer.SetNode(n.sim.DefaultNode())
 		l.rto = n.sim.NewTimer(l.expire)
+		l.rto.Describe("tcp retransmission timeout")
 		l.rto.SetNode(n.sim.DefaultNode())
 		n.links[from][to] = l
 		n.all = append(n.all, l)

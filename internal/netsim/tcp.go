@@ -390,11 +390,13 @@ func (n *Net) Dial(g *kernel.G, network string, laddr, raddr *net.TCPAddr, opts 
 	h.tcpUsed[uint16(lport)]++
 	c.sendSYN(dstNode)
 	c.synTimer = n.sim.NewTimer(func() { c.retrySYN(dstNode) })
+	c.synTimer.Describe("tcp SYN retransmission")
 	c.synTimer.SetNode(h.node)
 	c.synTimer.ScheduleAfter(time.Second)
 	var dl *kernel.Timer
 	if !opts.Deadline.IsZero() {
 		dl = n.sim.NewTimer(func() { c.abortDial(ErrDialTimeout) })
+		dl.Describe("dial timeout")
 		dl.SetNode(h.node)
 		dl.Schedule(virtual(opts.Deadline))
 	}

@@ -60,6 +60,7 @@ func (n *Net) setDeadline(d *deadline, node *kernel.Node, t time.Time, q *waitq)
 	}
 	if d.timer == nil {
 		d.timer = n.sim.NewTimer(func() { q.wakeAll(n.sim) })
+		d.timer.Describe("net deadline")
 		d.timer.SetNode(node)
 	}
 	d.timer.Schedule(d.at)

@@ -51,6 +51,7 @@ func Sleep(d Duration) {
 	}
 	s := g.Sim()
 	wake := s.NewTimer(func() { s.Ready(g) })
+	wake.Describe("time.Sleep")
 	wake.ScheduleAfter(d)
 	g.Park("sleep")
 }

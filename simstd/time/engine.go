@@ -94,11 +94,23 @@ func (e *engine) arm(d Duration) {
 		s := g.Sim()
 		e.sim, e.node = s, g.Node()
 		e.kt = s.NewTimer(func() { e.fireSim(s, seq) })
+		e.kt.Describe(e.kind())
 		e.kt.ScheduleAfter(d)
 		return
 	}
 	e.next = time.Now().Add(max(d, 0))
 	e.rt = time.AfterFunc(d, func() { e.fireReal(seq) })
+}
+
+// kind names e for traces.
+func (e *engine) kind() string {
+	switch {
+	case e.f != nil:
+		return "time.AfterFunc"
+	case e.period > 0:
+		return "time.Ticker"
+	}
+	return "time.Timer"
 }
 
 // disarm unschedules e, empties a synchronous channel, and reports whether a
