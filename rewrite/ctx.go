@@ -25,6 +25,7 @@ var shimmed = map[string]bool{
 	"os":            true,
 	"path/filepath": true,
 	"io/ioutil":     true,
+	"log":           true,
 	"math/rand":     true,
 	"math/rand/v2":  true,
 	"crypto/rand":   true,

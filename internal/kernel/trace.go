@@ -138,11 +138,26 @@ func pcPos(pc uintptr) string {
 		return v.(string)
 	}
 	pos := ""
-	if fs := UserFrames([]uintptr{pc}); len(fs) > 0 {
-		pos = filepath.Base(fs[0].File) + ":" + strconv.Itoa(fs[0].Line)
+	for _, f := range UserFrames([]uintptr{pc}) {
+		if !isStd(f.Function) {
+			pos = filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
+			break
+		}
 	}
 	posCache.Store(pc, pos)
 	return pos
+}
+
+// isStd reports whether fn is a function of the standard library (log, fmt,
+// bufio, ...): a trace event's position is where the program called into
+// it, not where the library wrote. Standard import paths have no dot in
+// their first element; package main and tests are the program's.
+func isStd(fn string) bool {
+	slash := strings.LastIndexByte(fn, '/')
+	name := fn[slash+1:]
+	pkg, _, _ := strings.Cut(name, ".")
+	first, _, _ := strings.Cut(fn[:slash+1]+pkg, "/")
+	return !strings.Contains(first, ".") && pkg != "main" && !strings.HasSuffix(pkg, "_test")
 }
 
 // flush ends the trace; errors writing it become the run's error if it had

@@ -23,9 +23,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 
 	"github.com/simgen/simgen/simstd"
+	"github.com/simgen/simgen/simstd/log"
 	"github.com/simgen/simgen/simstd/math/rand"
 	"github.com/simgen/simgen/simstd/net"
 	"github.com/simgen/simgen/simstd/sync"

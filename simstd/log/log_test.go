@@ -1,0 +1,54 @@
+package log_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/simgen/simgen/internal/fssim/apicheck"
+	"github.com/simgen/simgen/simstd"
+	simlog "github.com/simgen/simgen/simstd/log"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The shim declares every name of std log, so rewritten imports compile.
+func TestAPI(t *testing.T) {
+	diffs, err := apicheck.Compare("log", "github.com/simgen/simgen/simstd/log", nil)
+	require.NoError(t, err)
+	assert.Empty(t, diffs)
+}
+
+// Lines logged in a simulation are events of its trace, with the caller's
+// position; Lshortfile names the caller as std log would.
+func TestLogLinesAreTraced(t *testing.T) {
+	var out bytes.Buffer
+	simlog.SetOutput(&out)
+	simlog.SetFlags(simlog.Lshortfile)
+	t.Cleanup(func() {
+		simlog.SetOutput(simlog.Writer())
+		simlog.SetFlags(simlog.LstdFlags)
+	})
+	simlog.Printf("native %d", 1)
+	assert.Regexp(t, `^log_test\.go:\d+: native 1\n$`, out.String())
+
+	simlog.SetOutput(simstdStderr())
+	var trace bytes.Buffer
+	r := simstd.Run(simstd.Config{Seed: 1, Trace: &trace}, func() {
+		simstd.NewNode("n1", func() { simlog.Println("hello from n1") })
+	})
+	require.NoError(t, r.Err)
+	found := false
+	for sc := bufio.NewScanner(&trace); sc.Scan(); {
+		var ev simstd.TraceEvent
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &ev))
+		if ev.Kind == "log" {
+			found = true
+			assert.Equal(t, "n1", ev.Node)
+			assert.Regexp(t, `log_test\.go:\d+: hello from n1$`, ev.Detail)
+			assert.Regexp(t, `^log_test\.go:\d+$`, ev.Pos)
+		}
+	}
+	assert.True(t, found, "no log event in the trace")
+}
