@@ -50,6 +50,8 @@ func TestTraceEvents(t *testing.T) {
 			assert.Regexp(t, `^trace_test\.go:\d+$`, ev.Pos)
 		case "time":
 			assert.Equal(t, int64(time.Second), ev.T)
+		case "run":
+			assert.Regexp(t, `^trace_test\.go:\d+$`, ev.Pos, "where goroutine %d resumes (or was started)", ev.G)
 		case "timer":
 			assert.Equal(t, "time.Sleep", ev.Detail)
 			assert.Equal(t, "main", ev.Node)

@@ -53,6 +53,10 @@ type G struct {
 
 	prio uint64 // PCT priority; larger runs first
 
+	// pausedAt is where g last stopped (a scheduling point or a block), so
+	// the trace says where it resumes; kept only while tracing.
+	pausedAt string
+
 	// spare is a channel waiter (*waiter[T] for some T) kept for the next
 	// plain send or receive that blocks; nil when none.
 	spare any
@@ -107,6 +111,9 @@ func (g *G) Sync() {
 		g.state = gRunnable
 		s.runq = append(s.runq, g)
 		s.nextG = next
+		if s.tr != nil {
+			g.pausedAt = userPos(2)
+		}
 		g.suspend()
 		return
 	}
@@ -151,6 +158,7 @@ func (g *G) Park(reason string) {
 		g.wait = "node killed"
 	}
 	if g.sim.tr != nil && g.sim.state == running {
+		g.pausedAt = userPos(2)
 		g.sim.traceG(EvBlock, g, reason)
 	}
 	g.suspend()
@@ -226,7 +234,8 @@ func (s *Sim) spawn(fn func(), node *Node) *G {
 	s.strat.spawned(s, g)
 	s.h.mix(tagSpawn, g.id)
 	if s.tr != nil && s.state == running {
-		s.trace(TraceEvent{Kind: EvSpawn, G: g.id, Node: node.name, Pos: userPos(2)}, 2)
+		g.pausedAt = userPos(2) // a new goroutine's first run: show where it was started
+		s.trace(TraceEvent{Kind: EvSpawn, G: g.id, Node: node.name, Pos: g.pausedAt}, 2)
 	}
 	return g
 }

@@ -213,7 +213,7 @@ func (s *Sim) loop() {
 func (s *Sim) resume(g *G) {
 	if s.tr != nil && s.tr.last != g && s.state == running {
 		s.tr.last = g
-		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name}, 2)
+		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt}, 2)
 	}
 	g.state = gRunning
 	s.running = g

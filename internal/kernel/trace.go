@@ -15,7 +15,7 @@ import (
 // Event kinds written to a trace. Shims add their own ("net.send",
 // "net.deliver", "net.drop", "fault", "disk.sync", "log").
 const (
-	EvRun     = "run"     // the scheduler switched to goroutine G
+	EvRun     = "run"     // the scheduler switched to goroutine G (Pos: where G resumes)
 	EvSpawn   = "spawn"   // G was started (Pos: the go statement)
 	EvExit    = "exit"    // G finished
 	EvBlock   = "block"   // G blocked (Reason: what it waits for, Pos: where)
