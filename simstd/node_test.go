@@ -224,3 +224,19 @@ func TestNodeChurnIsDeterministic(t *testing.T) {
 	assert.Equal(t, a.Steps, b.Steps)
 	assert.NotEqual(t, a.Hash, c.Hash)
 }
+
+// A goroutine started on a paused node that never ran does not run when the
+// deadlock report records the stacks.
+func TestDeadlockReportRunsNoNewGoroutine(t *testing.T) {
+	ran := false
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		b := simstd.NewNode("b", nil)
+		b.Pause()
+		b.Go(func() { ran = true })
+		simstd.NewChan[int](0).Recv()
+	})
+	var dl *simstd.DeadlockError
+	require.ErrorAs(t, r.Err, &dl)
+	assert.False(t, ran, "the deadlock report ran a goroutine's user code")
+	assert.Contains(t, r.Err.Error(), "[node paused]")
+}

@@ -39,14 +39,24 @@ func Subtest(t *testing.T, name string, f func(t *testing.T)) bool {
 	case ok := <-result: // the subtest did not run (-run filters it out)
 		return ok
 	}
+	// If the run ends inside f (a deadlock, a panic, a limit), unwinding ends
+	// this goroutine in done.Recv: the subtest is still ended, as failed.
+	completed := false
+	defer func() {
+		if !completed {
+			st.Fail()
+		}
+		close(finished)
+		<-result
+	}()
 	done := kernel.NewChan[struct{}](0)
 	g.Go(func() {
 		defer done.Close() // also on t.FailNow's runtime.Goexit
 		f(st)
 	})
 	done.Recv()
-	close(finished)
-	return <-result
+	completed = true
+	return !st.Failed()
 }
 
 // Parallel stands for t.Parallel() in generated tests. Outside a simulation it

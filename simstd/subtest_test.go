@@ -59,6 +59,33 @@ func TestSubtestFailure(t *testing.T) {
 	assert.Contains(t, s, "reproduce: SIMGEN_SEED=1 go test -run '^TestSubtestFailureChild$'")
 }
 
+// A run that ends inside a subtest (here a deadlock) still ends the subtest,
+// as failed, and the process goes on.
+func TestSubtestDeadlock(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") == "1" {
+		t.Skip("child mode")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSubtestDeadlockChild$", "-test.v", "-test.timeout=60s")
+	cmd.Env = append(os.Environ(), "SIMGEN_SUBTEST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	s := string(out)
+	assert.Contains(t, s, "--- FAIL: TestSubtestDeadlockChild/stuck")
+	assert.Contains(t, s, "deadlock")
+	assert.NotContains(t, s, "panic: test timed out")
+}
+
+func TestSubtestDeadlockChild(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") != "1" {
+		t.Skip("run by TestSubtestDeadlock")
+	}
+	simstd.Test(t, func(t *testing.T) {
+		simstd.Subtest(t, "stuck", func(t *testing.T) {
+			simstd.NewChan[int](0).Recv()
+		})
+	})
+}
+
 func TestSubtestFailureChild(t *testing.T) {
 	if os.Getenv("SIMGEN_SUBTEST_CHILD") != "1" {
 		t.Skip("run by TestSubtestFailure")

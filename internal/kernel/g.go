@@ -92,6 +92,9 @@ func (g *G) stop() {
 		g.wait = "node paused"
 		g.node.held = append(g.node.held, g)
 	}
+	if s.tr != nil {
+		g.pausedAt = userPos(3)
+	}
 	g.suspend()
 }
 

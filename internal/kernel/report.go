@@ -78,10 +78,12 @@ func (s *Sim) deadlockError() error {
 	slices.SortFunc(gs, func(a, b *G) int { return int(a.id) - int(b.id) })
 	err := &DeadlockError{Elapsed: time.Duration(s.now)}
 	for _, g := range gs {
-		state := g.state
-		g.report = true
-		s.resume(g)
-		g.state = state
+		if g.gp.Load() != 0 { // a goroutine that never started has no stack to record
+			state := g.state
+			g.report = true
+			s.resume(g)
+			g.state = state
+		}
 		err.Goroutines = append(err.Goroutines, BlockedGoroutine{ID: g.id, Wait: g.wait, Frames: UserFrames(g.pcs)})
 	}
 	return err

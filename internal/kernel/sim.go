@@ -211,7 +211,7 @@ func (s *Sim) loop() {
 }
 
 func (s *Sim) resume(g *G) {
-	if s.tr != nil && s.tr.last != g && s.state == running {
+	if s.tr != nil && s.tr.last != g && s.state == running && !g.report {
 		s.tr.last = g
 		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt}, 2)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,14 +152,26 @@ func pcPos(pc uintptr) string {
 // isStd reports whether fn is a function of the standard library (log, fmt,
 // bufio, ...): a trace event's position is where the program called into
 // it, not where the library wrote. Standard import paths have no dot in
-// their first element; package main and tests are the program's.
+// their first element, but neither may the main module's (module myapp);
+// package main and tests are the program's too.
 func isStd(fn string) bool {
 	slash := strings.LastIndexByte(fn, '/')
-	name := fn[slash+1:]
-	pkg, _, _ := strings.Cut(name, ".")
-	first, _, _ := strings.Cut(fn[:slash+1]+pkg, "/")
-	return !strings.Contains(first, ".") && pkg != "main" && !strings.HasSuffix(pkg, "_test")
+	pkg, _, _ := strings.Cut(fn[slash+1:], ".")
+	path := fn[:slash+1] + pkg
+	first, _, _ := strings.Cut(path, "/")
+	if strings.Contains(first, ".") || pkg == "main" || strings.HasSuffix(pkg, "_test") {
+		return false
+	}
+	return mainModule == "" || (path != mainModule && !strings.HasPrefix(path, mainModule+"/"))
 }
+
+// mainModule is the path of the binary's main module ("" when unknown).
+var mainModule = func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Main.Path
+	}
+	return ""
+}()
 
 // flush ends the trace; errors writing it become the run's error if it had
 // none.

@@ -43,6 +43,7 @@ type Cluster struct {
 	Servers []*simstd.Node // n1, n2, ...
 	Addrs   []string       // "n1:7000", ...
 	live    []*raft.Server // the current incarnation of each server (nil before it started)
+	booted  []uint64       // the node boot (kernel Node.Boot) in which live[i] started
 	obs     *Observations
 	clients int // clients created so far, for IDs and node names
 	stop    bool
@@ -95,11 +96,14 @@ func (sc Scenario) body(obs *Observations) {
 		obs.Liveness = fmt.Sprintf("no request completed within %v after the faults healed: %v", time.Since(start), err)
 	}
 	c.stop = true
-	for i, s := range c.live {
-		if s == nil {
-			continue
+	// Judge the logs as the servers' current incarnations hold them: a node
+	// restarted by heal must have booted (recovered from its disk) first.
+	for i := range c.Servers {
+		for !c.bootedNow(i) {
+			time.Sleep(10 * time.Millisecond)
 		}
-		for _, e := range s.Log()[1:] {
+		obs.Logs[i] = []Entry{}
+		for _, e := range c.live[i].Log()[1:] {
 			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: cmdString(e.Command)})
 		}
 	}
@@ -140,8 +144,15 @@ func (c *Cluster) boot(i int) {
 	}
 	for len(c.live) <= i {
 		c.live = append(c.live, nil)
+		c.booted = append(c.booted, 0)
 	}
 	c.live[i] = s
+	c.booted[i] = c.Servers[i].Kernel().Boot()
+}
+
+// bootedNow reports whether server i's current life has started its server.
+func (c *Cluster) bootedNow(i int) bool {
+	return i < len(c.live) && c.live[i] != nil && c.Servers[i].Up() && c.booted[i] == c.Servers[i].Kernel().Boot()
 }
 
 // startClient starts a client on a node of its own, issuing random
@@ -281,6 +292,9 @@ func CrashRestart(interval time.Duration) func(c *Cluster) func() {
 				n := c.Servers[rand.Intn(len(c.Servers))]
 				n.Kill()
 				time.Sleep(time.Duration(rand.Int63n(int64(interval))))
+				if stop {
+					return // heal restarted it; the liveness phase has begun
+				}
 				n.Restart()
 			}
 		})

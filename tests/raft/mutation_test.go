@@ -21,8 +21,8 @@ import (
 // They are reported, not failed; TestMutants still requires at least
 // minCaught mutants caught.
 var knownSurvivors = map[string]string{
-	"vote-not-persisted": "a restarted voter votes again only if a second candidate of the same term asks it again, " +
-		"and this implementation's candidates send one RequestVote per peer per term",
+	"vote-not-persisted": "a voter must crash after voting and a second candidate of the same term must then ask it, " +
+		"which random faults rarely line up (a candidate here asks each peer once per term)",
 }
 
 // minCaught is the least number of mutants the hunt must catch.
