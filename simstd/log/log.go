@@ -1,6 +1,7 @@
 // Package log stands for the standard library's log package in simulated
-// variants. Its Logger is std's; what changes is the package-level logger
-// (Print, Printf, Fatal, ..., Default): it writes to simstd/os.Stderr, so that
+// variants. Its Logger wraps std's (see Logger for why), and the
+// package-level logger (Print, Printf, Fatal, ..., Default) writes to
+// simstd/os.Stderr, so that
 // inside a simulation every line a program logs also appears in the run's
 // trace as a "log" event with its node, goroutine and source position, and
 // Fatal ends only the calling node's process (simstd/os.Exit) rather than the
@@ -16,10 +17,20 @@ import (
 	"log"
 
 	simos "github.com/simgen/simgen/simstd/os"
+	simsync "github.com/simgen/simgen/simstd/sync"
 )
 
-// Logger is std's Logger.
-type Logger = log.Logger
+// Logger is std's Logger behind a simstd/sync.Mutex. Std's Logger holds a
+// real mutex while it writes, and a write to a simulated file or connection
+// is a scheduling point (it may even block on flow control): two simulated
+// goroutines logging to one Logger could otherwise wait for each other on a
+// real lock, outside the scheduler's view. The simulated mutex makes them
+// take turns where the scheduler can see it; std's lock is then never
+// contended.
+type Logger struct {
+	mu simsync.Mutex
+	l  *log.Logger
+}
 
 // The flags of std log.
 const (
@@ -35,13 +46,99 @@ const (
 
 // std is the package-level logger, std log's default with simstd/os.Stderr
 // for output.
-var std = log.New(simos.Stderr, "", LstdFlags)
+var std = New(simos.Stderr, "", LstdFlags)
 
 // New creates a Logger, as std log.New.
-func New(out io.Writer, prefix string, flag int) *Logger { return log.New(out, prefix, flag) }
+func New(out io.Writer, prefix string, flag int) *Logger {
+	return &Logger{l: log.New(out, prefix, flag)}
+}
 
 // Default returns the package-level logger.
 func Default() *Logger { return std }
+
+// output writes s through std's Logger; depth counts the frames above output
+// down to the user's call, as std's calldepth does.
+func (l *Logger) output(depth int, s string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.l.Output(depth+1, s)
+}
+
+// Output writes s as std's Logger.Output does; calldepth counts from its caller.
+func (l *Logger) Output(calldepth int, s string) error { return l.output(calldepth+1, s) }
+
+// Print logs its arguments as fmt.Print does.
+func (l *Logger) Print(v ...any) { l.output(2, fmt.Sprint(v...)) }
+
+// Printf logs its arguments as fmt.Printf does.
+func (l *Logger) Printf(format string, v ...any) { l.output(2, fmt.Sprintf(format, v...)) }
+
+// Println logs its arguments as fmt.Println does.
+func (l *Logger) Println(v ...any) { l.output(2, fmt.Sprintln(v...)) }
+
+// Fatal is Print followed by os.Exit(1) (simstd/os.Exit: in a simulation,
+// on a node other than the default one, it ends that node only).
+func (l *Logger) Fatal(v ...any) {
+	l.output(2, fmt.Sprint(v...))
+	simos.Exit(1)
+}
+
+// Fatalf is Printf followed by os.Exit(1).
+func (l *Logger) Fatalf(format string, v ...any) {
+	l.output(2, fmt.Sprintf(format, v...))
+	simos.Exit(1)
+}
+
+// Fatalln is Println followed by os.Exit(1).
+func (l *Logger) Fatalln(v ...any) {
+	l.output(2, fmt.Sprintln(v...))
+	simos.Exit(1)
+}
+
+// Panic is Print followed by panic.
+func (l *Logger) Panic(v ...any) {
+	s := fmt.Sprint(v...)
+	l.output(2, s)
+	panic(s)
+}
+
+// Panicf is Printf followed by panic.
+func (l *Logger) Panicf(format string, v ...any) {
+	s := fmt.Sprintf(format, v...)
+	l.output(2, s)
+	panic(s)
+}
+
+// Panicln is Println followed by panic.
+func (l *Logger) Panicln(v ...any) {
+	s := fmt.Sprintln(v...)
+	l.output(2, s)
+	panic(s)
+}
+
+// Flags returns the logger's flags.
+func (l *Logger) Flags() int { return l.l.Flags() }
+
+// SetFlags sets the logger's flags.
+func (l *Logger) SetFlags(flag int) { l.l.SetFlags(flag) }
+
+// Prefix returns the logger's prefix.
+func (l *Logger) Prefix() string { return l.l.Prefix() }
+
+// SetPrefix sets the logger's prefix.
+func (l *Logger) SetPrefix(prefix string) { l.l.SetPrefix(prefix) }
+
+// Writer returns the logger's output destination.
+func (l *Logger) Writer() io.Writer { return l.l.Writer() }
+
+// SetOutput sets the logger's output destination.
+func (l *Logger) SetOutput(w io.Writer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.l.SetOutput(w)
+}
+
+// The package-level functions use the package-level logger.
 
 // SetOutput sets the output destination of the package-level logger.
 func SetOutput(w io.Writer) { std.SetOutput(w) }
@@ -62,53 +159,52 @@ func SetPrefix(prefix string) { std.SetPrefix(prefix) }
 func Writer() io.Writer { return std.Writer() }
 
 // Output writes s as std log.Output does; calldepth counts from its caller.
-func Output(calldepth int, s string) error { return std.Output(calldepth+1, s) }
+func Output(calldepth int, s string) error { return std.output(calldepth+1, s) }
 
 // Print logs its arguments as fmt.Print does.
-func Print(v ...any) { std.Output(2, fmt.Sprint(v...)) }
+func Print(v ...any) { std.output(2, fmt.Sprint(v...)) }
 
 // Printf logs its arguments as fmt.Printf does.
-func Printf(format string, v ...any) { std.Output(2, fmt.Sprintf(format, v...)) }
+func Printf(format string, v ...any) { std.output(2, fmt.Sprintf(format, v...)) }
 
 // Println logs its arguments as fmt.Println does.
-func Println(v ...any) { std.Output(2, fmt.Sprintln(v...)) }
+func Println(v ...any) { std.output(2, fmt.Sprintln(v...)) }
 
-// Fatal is Print followed by os.Exit(1) (simstd/os.Exit: in a simulation,
-// on a node other than the default one, it ends that node only).
+// Fatal is Print followed by os.Exit(1) (see Logger.Fatal).
 func Fatal(v ...any) {
-	std.Output(2, fmt.Sprint(v...))
+	std.output(2, fmt.Sprint(v...))
 	simos.Exit(1)
 }
 
 // Fatalf is Printf followed by os.Exit(1).
 func Fatalf(format string, v ...any) {
-	std.Output(2, fmt.Sprintf(format, v...))
+	std.output(2, fmt.Sprintf(format, v...))
 	simos.Exit(1)
 }
 
 // Fatalln is Println followed by os.Exit(1).
 func Fatalln(v ...any) {
-	std.Output(2, fmt.Sprintln(v...))
+	std.output(2, fmt.Sprintln(v...))
 	simos.Exit(1)
 }
 
 // Panic is Print followed by panic.
 func Panic(v ...any) {
 	s := fmt.Sprint(v...)
-	std.Output(2, s)
+	std.output(2, s)
 	panic(s)
 }
 
 // Panicf is Printf followed by panic.
 func Panicf(format string, v ...any) {
 	s := fmt.Sprintf(format, v...)
-	std.Output(2, s)
+	std.output(2, s)
 	panic(s)
 }
 
 // Panicln is Println followed by panic.
 func Panicln(v ...any) {
 	s := fmt.Sprintln(v...)
-	std.Output(2, s)
+	std.output(2, s)
 	panic(s)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/simgen/simgen/internal/fssim/apicheck"
 	"github.com/simgen/simgen/simstd"
 	simlog "github.com/simgen/simgen/simstd/log"
+	simos "github.com/simgen/simgen/simstd/os"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,4 +52,32 @@ func TestLogLinesAreTraced(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "no log event in the trace")
+}
+
+// Two simulated goroutines logging to one Logger whose output is a simulated
+// file (every write a scheduling point) take turns instead of blocking each
+// other on std's real lock.
+func TestLoggerOnSimulatedFile(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		r := simstd.Run(simstd.Config{Seed: seed}, func() {
+			f, err := simos.Create("/log")
+			require.NoError(t, err)
+			l := simlog.New(f, "", 0)
+			done := simstd.NewChan[int](0)
+			for g := range 2 {
+				simstd.Go(func() {
+					for i := range 20 {
+						l.Printf("g%d line %d", g, i)
+					}
+					done.Send(1)
+				})
+			}
+			done.Recv()
+			done.Recv()
+			data, err := simos.ReadFile("/log")
+			require.NoError(t, err)
+			assert.Equal(t, 40, bytes.Count(data, []byte("\n")))
+		})
+		require.NoError(t, r.Err, "seed %d", seed)
+	}
 }
