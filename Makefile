@@ -33,7 +33,7 @@ bench:
 		./.simgen-bench test ./example/bank --seeds 1-200 --keep-going -j $$j 2>&1 | grep -E 'seeds/s|seeds run'; done
 	@rm -f .simgen-bench
 	SIMGEN_HUNT=1 SIMGEN_SEEDS=1-$(HUNT_SEEDS) $(GO) test -count=1 -run '^TestHunt$$' -v ./tests/raft
-	SIMGEN_MUTANTS=all $(GO) test -count=1 -run '^TestMutants$$' -v ./tests/raft
+	SIMGEN_MUTANTS=all SIMGEN_MUTANT_SEEDS=1000 $(GO) test -count=1 -timeout 30m -run '^TestMutants$$' -v ./tests/raft
 
 ## demo: generate example/raft's simulated variant and sweep a 5-node cluster with faults over many seeds
 DEMO_SEEDS ?= 300

@@ -258,17 +258,69 @@ func Churn(c *Cluster) func() {
 	})
 }
 
+// KillLeader is a fault schedule aimed at leader changes in the middle of
+// replication (Raft's Figure 8): every 100-600 ms the current leader is
+// killed and restarted after up to 300 ms, while the other servers are
+// sometimes partitioned from each other too.
+func KillLeader(c *Cluster) func() {
+	stop := false
+	simstd.Go(func() {
+		for !stop {
+			time.Sleep(100*time.Millisecond + time.Duration(rand.Int63n(int64(500*time.Millisecond))))
+			if stop {
+				return
+			}
+			l := c.Leader()
+			if l < 0 {
+				continue
+			}
+			n := c.Servers[l]
+			if rand.Intn(2) == 0 {
+				// Cut the leader from all but one follower first, so that
+				// its last entries reach a minority only.
+				others := []*simstd.Node{}
+				for i, x := range c.Servers {
+					if i != l {
+						others = append(others, x)
+					}
+				}
+				fault.Partition([]*simstd.Node{n, others[rand.Intn(len(others))]}, others)
+				time.Sleep(time.Duration(rand.Int63n(int64(50 * time.Millisecond))))
+			}
+			n.Kill()
+			fault.Heal()
+			time.Sleep(time.Duration(rand.Int63n(int64(300 * time.Millisecond))))
+			if stop {
+				return
+			}
+			n.Restart()
+		}
+	})
+	return func() {
+		stop = true
+		fault.Heal()
+		for _, n := range c.Servers {
+			if !n.Up() {
+				n.Restart()
+			}
+		}
+	}
+}
+
 // Mixed is the scenario the hunt (the mutation suite, make bench) runs:
 // the cluster size and the fault mix come from the seed — the swarm's draw
-// for most seeds, churn for every third.
+// for half the seeds, churn and leader kills for a quarter each.
 func Mixed(seed uint64) Scenario {
 	n := 3
 	if seed%2 == 0 {
 		n = 5
 	}
 	name, faults := "swarm", Swarm
-	if seed%3 == 0 {
+	switch seed % 4 {
+	case 1:
 		name, faults = "churn", Churn
+	case 2:
+		name, faults = "kill-leader", KillLeader
 	}
 	return Scenario{
 		Name:    fmt.Sprintf("%s-%d", name, n),
