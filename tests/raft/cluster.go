@@ -98,9 +98,17 @@ func (sc Scenario) body(obs *Observations) {
 	c.stop = true
 	// Judge the logs as the servers' current incarnations hold them: a node
 	// restarted by heal must have booted (recovered from its disk) first.
+	deadline := time.Now().Add(sc.Liveness)
 	for i := range c.Servers {
-		for !c.bootedNow(i) {
+		for !c.bootedNow(i) && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
+		}
+		if !c.bootedNow(i) {
+			if obs.Liveness != "" {
+				obs.Liveness += "; "
+			}
+			obs.Liveness += fmt.Sprintf("server %d did not finish booting within %v after the liveness phase", i, sc.Liveness)
+			continue
 		}
 		obs.Logs[i] = []Entry{}
 		for _, e := range c.live[i].Log()[1:] {
