@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/simgen/simgen/internal/fssim/apicheck"
+	"github.com/simgen/simgen/internal/apicheck"
 	"github.com/simgen/simgen/simstd"
 	simlog "github.com/simgen/simgen/simstd/log"
 	simos "github.com/simgen/simgen/simstd/os"

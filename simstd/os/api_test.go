@@ -3,7 +3,7 @@ package os_test
 import (
 	"testing"
 
-	"github.com/simgen/simgen/internal/fssim/apicheck"
+	"github.com/simgen/simgen/internal/apicheck"
 )
 
 // apiExceptions lists the exported names of package os that this package

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simgen/simgen/internal/fssim/apicheck"
+	"github.com/simgen/simgen/internal/apicheck"
 	"github.com/simgen/simgen/internal/simtest"
 	"github.com/simgen/simgen/simstd"
 	"github.com/simgen/simgen/simstd/io/ioutil"
