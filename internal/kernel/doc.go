@@ -3,11 +3,15 @@
 // a virtual clock.
 //
 // Every simulated goroutine is a runtime coroutine (created with iter.Pull).
-// A single driver goroutine resumes the chosen coroutine; it runs until its next
+// A driver goroutine resumes the chosen coroutine; it runs until its next
 // synchronization point, where the run's strategy picks the next goroutine. If
-// the running goroutine picks itself, no switch happens at all. Coroutines were
-// chosen over handing a baton across channels because a resume+yield costs
-// about 70 ns against about 150 ns per baton hand-off (see BENCHMARKS.md).
+// the running goroutine picks itself, no switch happens at all. A goroutine the
+// driver resumed goes on choosing while it is suspended, and resumes the chosen
+// goroutine itself, so most switches are a single coroutine switch (see
+// G.switchOut); the driver steps in only to advance the clock and to end the
+// run. Coroutines were chosen over handing a baton across channels because a
+// resume+yield costs about 70 ns against about 150 ns per baton hand-off (see
+// BENCHMARKS.md).
 //
 // The virtual clock advances only when no goroutine is runnable, jumping to the
 // earliest pending timer; timers due at the same instant fire in an order drawn

@@ -29,8 +29,13 @@ type G struct {
 	gp atomic.Uintptr
 
 	fn    func()                  // the goroutine's body
-	next  func() (struct{}, bool) // resumes the coroutine (driver side)
-	yield func(struct{}) bool     // suspends the coroutine (goroutine side)
+	next  func() (struct{}, bool) // resumes the coroutine (resumer side)
+	yield func(struct{}) bool     // suspends the coroutine, back to its resumer
+
+	// parent is the goroutine that resumed g directly (see switchOut) and
+	// runs the scheduler until g suspends; nil when the driver resumed g.
+	// Set only while g runs.
+	parent *G
 
 	state  gState
 	allIdx int // index in sim.all while alive
@@ -167,11 +172,11 @@ func (g *G) Park(reason string) {
 	g.suspend()
 }
 
-// suspend hands control back to the driver and returns when g is resumed for
-// real (not merely to report its stack); a killed g unwinds instead.
+// suspend lets other goroutines run and returns when g is resumed for real
+// (not merely to report its stack); a killed g unwinds instead.
 func (g *G) suspend() {
 	for {
-		g.yield(struct{}{})
+		g.switchOut()
 		if !g.report {
 			break
 		}
@@ -180,6 +185,48 @@ func (g *G) suspend() {
 	}
 	if g.killed {
 		runtime.Goexit()
+	}
+}
+
+// switchOut runs other goroutines until g is chosen again.
+//
+// A goroutine the driver resumed runs the scheduler itself while it is
+// suspended: it resumes the chosen goroutine directly, which yields back to it
+// when it stops. A switch from one goroutine to another thus costs one
+// coroutine switch instead of two through the driver (iter.Pull only lets a
+// coroutine switch back to whoever resumed it). Nesting stops at one level: a
+// goroutine resumed directly yields to its parent, which either is chosen
+// itself or resumes the next one, so no goroutine other than the parent is
+// ever inside a resume, and any other suspended goroutine can be resumed by
+// anyone. What the scheduler cannot do on a user goroutine's stack (advance
+// the clock and fire timers, end the run) is left to the driver.
+func (g *G) switchOut() {
+	s := g.sim
+	if g.parent != nil || s.state != running {
+		g.yield(struct{}{})
+		return
+	}
+	for {
+		next := s.nextG
+		s.nextG = nil
+		if next == nil {
+			next = s.choose(nil)
+		}
+		if next == nil || s.state != running {
+			g.yield(struct{}{}) // the driver advances the clock or ends the run
+			return
+		}
+		if next == g {
+			s.enter(g)
+			return
+		}
+		next.parent = g
+		s.resume(next)
+		next.parent = nil
+		if s.abandoned.Load() {
+			g.yield(struct{}{}) // the driver leaves the run for good
+			return
+		}
 	}
 }
 
@@ -264,8 +311,15 @@ func (g *G) body(yield func(struct{}) bool) {
 			g.exit(false)
 			return
 		}
-		// runtime.Goexit: iter.Pull re-raises it in the driver, which restarts itself.
+		// runtime.Goexit: iter.Pull re-raises it in the resumer once the
+		// coroutine has ended. The driver restarts itself when that happens,
+		// but a parent has user frames below it: hand control back to the
+		// parent and let the driver finish g later (see Sim.exits).
 		g.exit(true)
+		if g.parent != nil {
+			g.sim.exits = append(g.sim.exits, g)
+			g.yield(struct{}{})
+		}
 	}()
 	g.fn()
 	returned = true

@@ -55,9 +55,18 @@ type Sim struct {
 	rng   *Rand
 	h     hash
 
-	now    int64         // virtual nanoseconds since Epoch
-	nowPub atomic.Int64  // now, published at every jump for the watchdog
-	steps  atomic.Uint64 // scheduling decisions so far; read by the watchdog
+	now    int64        // virtual nanoseconds since Epoch
+	nowPub atomic.Int64 // now, published at every jump for the watchdog
+	steps  uint64       // scheduling decisions so far
+
+	// pulse is set by the watchdog at every tick and cleared by the next
+	// scheduling decision: still set at the following tick, it means none
+	// was made in between. A plain load per decision is all it costs the
+	// run (a shared counter would cost an atomic add).
+	pulse atomic.Uint32
+	// stepsPub is steps as of the last time pulse was cleared, for the
+	// watchdog's report.
+	stepsPub atomic.Uint64
 
 	// running is the goroutine executing user code, nil while the driver
 	// runs (between goroutines, or firing timers).
@@ -69,6 +78,15 @@ type Sim struct {
 	// saves a barrier per switch.
 	cur   atomic.Pointer[G]
 	nextG *G // the goroutine a yielding goroutine chose to run next
+
+	// exits are goroutines that called runtime.Goexit while resumed by a
+	// parent: they are dead but suspended inside their Goexit, which the
+	// driver completes (see G.body).
+	exits []*G
+
+	// driverResumes counts the goroutines the driver resumed; the others
+	// were resumed directly by a goroutine (see G.switchOut).
+	driverResumes uint64
 
 	runq []*G // runnable goroutines of nodes that are up, in no meaningful order
 	all  []*G // live goroutines; G.allIdx indexes it
@@ -161,7 +179,7 @@ func (s *Sim) result() Result {
 	return Result{
 		Seed:     s.cfg.Seed,
 		Strategy: s.strat.String(),
-		Steps:    s.steps.Load(),
+		Steps:    s.steps,
 		Elapsed:  time.Duration(s.now),
 		Hash:     uint64(s.h),
 		Err:      s.err,
@@ -178,9 +196,12 @@ func (s *Sim) drive() {
 			go s.drive()
 		}
 	}()
-	s.loop()
-	if s.tr != nil {
-		s.traceEnd()
+	if s.state < unwinding { // not restarted by a goroutine unwinding
+		s.loop()
+		s.finishExits()
+		if s.tr != nil {
+			s.traceEnd()
+		}
 	}
 	s.unwind()
 	normal = true
@@ -191,6 +212,7 @@ func (s *Sim) drive() {
 // loop resumes goroutines until the run's outcome is fixed.
 func (s *Sim) loop() {
 	for s.state == running {
+		s.finishExits()
 		g := s.nextG
 		s.nextG = nil
 		if g == nil {
@@ -203,6 +225,7 @@ func (s *Sim) loop() {
 				break
 			}
 		}
+		s.driverResumes++
 		s.resume(g)
 		if s.abandoned.Load() {
 			runtime.Goexit() // the watchdog gave up on this run; touch nothing more
@@ -210,24 +233,44 @@ func (s *Sim) loop() {
 	}
 }
 
+// resume runs g until it suspends.
 func (s *Sim) resume(g *G) {
+	s.enter(g)
+	g.next()
+	s.running = nil
+}
+
+// enter makes g the running goroutine.
+func (s *Sim) enter(g *G) {
 	if s.tr != nil && s.tr.last != g && s.state == running && !g.report {
 		s.tr.last = g
-		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt}, 2)
+		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt}, 3)
 	}
 	g.state = gRunning
 	s.running = g
 	if s.cur.Load() != g {
 		s.cur.Store(g)
 	}
-	g.next()
-	s.running = nil
+}
+
+// finishExits lets the goroutines in exits complete their runtime.Goexit,
+// which ends the driver's goroutine too (drive restarts on a fresh one).
+func (s *Sim) finishExits() {
+	for len(s.exits) > 0 {
+		g := s.exits[0]
+		s.exits = s.exits[1:]
+		g.next()
+	}
 }
 
 // stepped records one scheduling decision and enforces the step limit.
 func (s *Sim) stepped() {
-	n := s.steps.Add(1)
-	if s.cfg.MaxSteps > 0 && n > s.cfg.MaxSteps && s.state == running {
+	s.steps++
+	if s.pulse.Load() != 0 {
+		s.pulse.Store(0)
+		s.stepsPub.Store(s.steps)
+	}
+	if s.cfg.MaxSteps > 0 && s.steps > s.cfg.MaxSteps && s.state == running {
 		s.fail(&LimitError{What: "steps", Limit: s.cfg.MaxSteps})
 	}
 }
@@ -348,7 +391,7 @@ func (s *Sim) Event(v uint64) { s.h.mix(tagEvent, v) }
 func (s *Sim) Seed() uint64 { return s.cfg.Seed }
 
 // Steps returns the number of scheduling decisions so far.
-func (s *Sim) Steps() uint64 { return s.steps.Load() }
+func (s *Sim) Steps() uint64 { return s.steps }
 
 // NumGoroutine returns the number of live simulated goroutines.
 func (s *Sim) NumGoroutine() int { return len(s.all) }

@@ -81,7 +81,7 @@ func (p *pct) String() string {
 func (p *pct) spawned(s *Sim, g *G) { g.prio = s.rng.Uint64() | 1<<63 }
 
 func (p *pct) choose(s *Sim, cur *G, n int) int {
-	step := s.steps.Load()
+	step := s.steps
 	if step >= p.cfg.FairAfter {
 		return randomWalk{}.choose(s, cur, n)
 	}

@@ -72,7 +72,7 @@ func (s *Sim) Trace(ev TraceEvent) {
 }
 
 func (s *Sim) trace(ev TraceEvent, skip int) {
-	ev.Step = s.steps.Load()
+	ev.Step = s.steps
 	ev.T = s.now
 	if g := s.running; g != nil && ev.G == 0 {
 		ev.G = g.id

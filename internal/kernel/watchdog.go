@@ -57,14 +57,14 @@ func (w *watchdog) stop() {
 func (w *watchdog) run() {
 	tick := time.NewTicker(w.bound / 4)
 	defer tick.Stop()
-	last, since := w.s.steps.Load(), time.Now()
+	since := time.Now()
 	for {
 		select {
 		case <-w.quit:
 			return
 		case now := <-tick.C:
-			if n := w.s.steps.Load(); n != last {
-				last, since = n, now
+			if w.s.pulse.Swap(1) == 0 { // a decision was made since the last tick
+				since = now
 				continue
 			}
 			if now.Sub(since) < w.bound {
@@ -86,7 +86,7 @@ func (w *watchdog) report(g *G) *WatchdogError {
 		Stack:     stack,
 		Hint:      watchdogHint(state),
 		Bound:     w.bound,
-		Steps:     w.s.steps.Load(),
+		Steps:     w.s.stepsPub.Load(),
 		Elapsed:   time.Duration(w.s.nowPub.Load()),
 		Strategy:  w.s.strat.String(),
 	}
