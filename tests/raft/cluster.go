@@ -19,6 +19,9 @@ type Scenario struct {
 	Servers int // 3 or 5
 	Clients int // concurrent clients, each on a node of its own
 	Keys    int // keys the clients spread their operations over
+	// Think is a client's mean pause between operations (uniform in
+	// [0, 2·Think)); 0 means pauses of 0-19 ms. It sets the load.
+	Think time.Duration
 
 	// Chaos is how long the fault phase lasts (virtual time); Faults runs
 	// during it and returns a function that heals every fault and restarts
@@ -45,7 +48,8 @@ type Cluster struct {
 	live    []*raft.Server // the current incarnation of each server (nil before it started)
 	booted  []uint64       // the node boot (kernel Node.Boot) in which live[i] started
 	obs     *Observations
-	clients int // clients created so far, for IDs and node names
+	clients int           // clients created so far, for IDs and node names
+	think   time.Duration // Scenario.Think
 	stop    bool
 	pending map[int]*Op // each client's operation in flight
 }
@@ -69,7 +73,7 @@ func NewObservations() *Observations {
 func (sc Scenario) Main(obs *Observations) func() { return func() { sc.body(obs) } }
 
 func (sc Scenario) body(obs *Observations) {
-	c := &Cluster{obs: obs, pending: map[int]*Op{}}
+	c := &Cluster{obs: obs, pending: map[int]*Op{}, think: sc.Think}
 	for i := range sc.Servers {
 		c.Addrs = append(c.Addrs, "n"+strconv.Itoa(i+1)+":"+strconv.Itoa(Port))
 	}
@@ -200,7 +204,11 @@ func (c *Cluster) startClient(keys int) {
 				op.Return = Unknown
 			}
 			c.obs.History = append(c.obs.History, *op)
-			time.Sleep(time.Duration(rand.Intn(20)) * time.Millisecond)
+			if c.think > 0 {
+				time.Sleep(time.Duration(rand.Int63n(int64(2 * c.think))))
+			} else {
+				time.Sleep(time.Duration(rand.Intn(20)) * time.Millisecond)
+			}
 		}
 	})
 }
