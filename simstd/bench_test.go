@@ -140,3 +140,51 @@ func BenchmarkGoroutineMemory(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc+after.StackInuse-before.HeapAlloc-before.StackInuse)/n, "B/goroutine")
 	}
 }
+
+// BenchmarkSelect is a server loop's select over three channels (quit, a
+// request channel, a wake-up channel) that blocks until a client's send: one
+// op is one request served.
+func BenchmarkSelect(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		quit, req, wake := make(chan struct{}), make(chan int), make(chan struct{})
+		done := make(chan int)
+		go func() {
+			for {
+				select {
+				case <-quit:
+					return
+				case v := <-req:
+					done <- v
+				case <-wake:
+				}
+			}
+		}()
+		for i := 0; i < b.N; i++ {
+			req <- i
+			<-done
+		}
+		close(quit)
+	})
+	b.Run("sim", func(b *testing.B) {
+		inSim(b, func() {
+			quit, req, wake := simstd.NewChan[struct{}](0), simstd.NewChan[int](0), simstd.NewChan[struct{}](0)
+			done := simstd.NewChan[int](0)
+			simstd.Go(func() {
+				for {
+					switch c0, c1, c2 := quit.RecvCase(), req.RecvCase(), wake.RecvCase(); simstd.Select(false, c0, c1, c2) {
+					case 0:
+						return
+					case 1:
+						done.Send(c1.Value)
+					case 2:
+					}
+				}
+			})
+			for i := 0; i < b.N; i++ {
+				req.Send(i)
+				done.Recv()
+			}
+			quit.Close()
+		})
+	})
+}

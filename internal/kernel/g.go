@@ -62,6 +62,10 @@ type G struct {
 	// the trace says where it resumes; kept only while tracing.
 	pausedAt string
 
+	// sel is the state of the select g is blocked in, reused from one select
+	// to the next: once a select returns, none of its waiters is queued.
+	sel selectState
+
 	// spare is a channel waiter (*waiter[T] for some T) kept for the next
 	// plain send or receive that blocks; nil when none.
 	spare any

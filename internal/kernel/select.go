@@ -137,7 +137,8 @@ func (s *SendCase[T]) finish() {
 func Select(hasDefault bool, cases ...SelectCase) int {
 	g := syncPoint()
 	actor := actorOf(g)
-	locks := selectLocks(cases)
+	var buf [4]chanLock // most selects have few cases: keep their locks off the heap
+	locks := selectLocks(buf[:0], cases)
 	for _, l := range locks {
 		l.lock()
 	}
@@ -161,9 +162,13 @@ func Select(hasDefault bool, cases ...SelectCase) int {
 	if len(locks) == 0 {
 		blockForever(g, "select (no cases)")
 	}
-	st := &selectState{}
+	var st *selectState
 	var sem chan struct{}
-	if g == nil {
+	if g != nil {
+		st = &g.sel
+		*st = selectState{}
+	} else {
+		st = &selectState{}
 		sem = make(chan struct{}, 1)
 	}
 	for i, c := range cases {
@@ -239,23 +244,25 @@ func chooseReady(g *G, actor *Sim, cases []SelectCase) int {
 	panic("unreachable")
 }
 
-// selectLocks returns the distinct channels of cases in address order, the
-// order in which every select locks them so that two selects cannot deadlock.
-func selectLocks(cases []SelectCase) []chanLock {
-	locks := make([]chanLock, 0, len(cases))
+// selectLocks appends to locks the distinct channels of cases in address
+// order, the order in which every select locks them so that two selects
+// cannot deadlock.
+func selectLocks(locks []chanLock, cases []SelectCase) []chanLock {
 	for _, c := range cases {
-		if l := c.ch(); l != nil {
-			locks = append(locks, l)
+		l := c.ch()
+		if l == nil {
+			continue
 		}
+		// Insertion sort: a select has a handful of cases.
+		a := l.addr()
+		i := len(locks)
+		for i > 0 && locks[i-1].addr() > a {
+			i--
+		}
+		if i > 0 && locks[i-1].addr() == a {
+			continue // the same channel in two cases
+		}
+		locks = slices.Insert(locks, i, l)
 	}
-	slices.SortFunc(locks, func(a, b chanLock) int {
-		switch {
-		case a.addr() < b.addr():
-			return -1
-		case a.addr() > b.addr():
-			return 1
-		}
-		return 0
-	})
-	return slices.CompactFunc(locks, func(a, b chanLock) bool { return a.addr() == b.addr() })
+	return locks
 }
