@@ -22,7 +22,7 @@ lint:
 ## bench: every benchmark (figures recorded in BENCHMARKS.md); HUNT_SEEDS of the unmutated Raft
 HUNT_SEEDS ?= 1000
 bench:
-	$(GO) test -run '^$$' -bench 'PingPong|Yield|Spawn' -benchtime 300000x -count $(BENCH_COUNT) ./simstd
+	$(GO) test -run '^$$' -bench 'PingPong|Yield|Spawn|Select' -benchtime 300000x -count $(BENCH_COUNT) ./simstd
 	$(GO) test -run '^$$' -bench 'GoroutineMemory' -benchtime 3x ./simstd
 	$(GO) test -run '^$$' -bench . -benchtime 1000000x -count $(BENCH_COUNT) ./internal/kernel
 	$(GO) test -run '^$$' -bench 'Contention' -benchtime 500000x -count $(BENCH_COUNT) ./simstd/sync
