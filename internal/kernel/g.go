@@ -227,8 +227,10 @@ func (g *G) switchOut() {
 		next.parent = g
 		s.resume(next)
 		next.parent = nil
-		if s.abandoned.Load() {
-			g.yield(struct{}{}) // the driver leaves the run for good
+		if s.abandoned.Load() || len(s.exits) > 0 {
+			// The driver leaves the run for good, or completes the Goexit
+			// of next before it chooses, exactly as we would have.
+			g.yield(struct{}{})
 			return
 		}
 	}

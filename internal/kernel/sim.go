@@ -81,7 +81,7 @@ type Sim struct {
 
 	// exits are goroutines that called runtime.Goexit while resumed by a
 	// parent: they are dead but suspended inside their Goexit, which the
-	// driver completes (see G.body).
+	// driver completes before the next choice (see G.body and G.switchOut).
 	exits []*G
 
 	// driverResumes counts the goroutines the driver resumed; the others
