@@ -227,9 +227,9 @@ func (g *G) switchOut() {
 		next.parent = g
 		s.resume(next)
 		next.parent = nil
-		if s.abandoned.Load() || len(s.exits) > 0 {
-			// The driver leaves the run for good, or completes the Goexit
-			// of next before it chooses, exactly as we would have.
+		if len(s.exits) > 0 {
+			// The driver completes the Goexit of next before it chooses,
+			// exactly as we would have.
 			g.yield(struct{}{})
 			return
 		}

@@ -3,7 +3,6 @@ package kernel
 import (
 	"cmp"
 	"io"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -117,7 +116,8 @@ type Sim struct {
 	doneCh chan struct{} // closed when state reaches done
 
 	// abandoned is set by Run when the watchdog fired: the driver is stuck in
-	// a goroutine, and if that goroutine ever returns the driver must stop.
+	// a goroutine, and if that goroutine ever reaches a scheduling point, the
+	// run must stop there (see stepped) rather than go on in the background.
 	abandoned atomic.Bool
 }
 
@@ -141,7 +141,6 @@ func Run(cfg Config, main func()) Result {
 	s := newSim(cfg)
 	s.main = s.spawn(main, s.nodes[0])
 	register(s)
-	defer unregister(s)
 	go s.drive()
 	var wd *watchdog
 	if cfg.Watchdog >= 0 {
@@ -150,10 +149,14 @@ func Run(cfg Config, main func()) Result {
 	select {
 	case <-s.doneCh:
 		wd.stop()
+		unregister(s)
 		return s.result()
 	case err := <-wd.fired():
 		// The driver is stuck inside a goroutine: report what was known when
-		// it got stuck and never look at s again.
+		// it got stuck and never look at s again. s stays registered, so
+		// that its goroutines, should they come back, still find
+		// themselves simulated, and stop at their next scheduling point
+		// instead of going on as native code.
 		s.abandoned.Store(true)
 		return Result{Seed: cfg.Seed, Strategy: err.Strategy, Steps: err.Steps, Elapsed: err.Elapsed, Err: err}
 	}
@@ -228,7 +231,7 @@ func (s *Sim) loop() {
 		s.driverResumes++
 		s.resume(g)
 		if s.abandoned.Load() {
-			runtime.Goexit() // the watchdog gave up on this run; touch nothing more
+			select {} // the watchdog gave up on this run; touch nothing more
 		}
 	}
 }
@@ -265,6 +268,9 @@ func (s *Sim) finishExits() {
 
 // stepped records one scheduling decision and enforces the step limit.
 func (s *Sim) stepped() {
+	if s.abandoned.Load() {
+		select {} // Run has returned without this run: its goroutines stop here for good
+	}
 	s.steps++
 	if s.pulse.Load() != 0 {
 		s.pulse.Store(0)

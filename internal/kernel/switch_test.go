@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,4 +94,37 @@ func TestDirectHandOff(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Equal(t, atStart, atEnd, "the driver resumed goroutines during the ping-pong")
 	assert.Greater(t, s.steps, uint64(400))
+}
+
+// Once the watchdog gave up on a run, nothing of the run executes again,
+// even when the stuck goroutine comes back: Run has returned, and a run going
+// on in the background would burn CPU and touch state its caller now owns.
+func TestAbandonedRunStops(t *testing.T) {
+	var release atomic.Bool
+	var steps atomic.Int64
+	r := Run(Config{Seed: 1, Watchdog: 100 * time.Millisecond}, func() {
+		g := Current()
+		g.Go(func() {
+			for !release.Load() { // stuck: no scheduling point
+			}
+			for {
+				steps.Add(1)
+				Current().Sync()
+			}
+		})
+		g.Go(func() {
+			for {
+				steps.Add(1)
+				Current().Sync()
+			}
+		})
+		Current().Park("forever")
+	})
+	var we *WatchdogError
+	require.ErrorAs(t, r.Err, &we)
+	release.Store(true)
+	time.Sleep(50 * time.Millisecond)
+	n := steps.Load()
+	time.Sleep(100 * time.Millisecond)
+	assert.Equal(t, n, steps.Load(), "the abandoned run went on")
 }
