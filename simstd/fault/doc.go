@@ -24,7 +24,9 @@
 //
 // A clog (Clog, ClogLink, Hold) loses nothing: everything sent across it,
 // UDP included, waits until it is lifted and then arrives in order, as if
-// the link had stalled. Heal lifts every partition and clog.
+// the link had stalled. Heal lifts every partition and clog. Connected
+// tells whether a link is neither cut nor clogged right now, so a checker
+// can tell a program's failure to talk from the network's.
 //
 // Faults never affect a node's traffic with itself (loopback).
 package fault

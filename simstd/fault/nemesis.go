@@ -38,12 +38,20 @@ const (
 	ActSpike
 	// ActReset resets the TCP connections between two random nodes.
 	ActReset
+	// ActBridge partitions the nodes (at least three) into a smaller and a
+	// larger side, and after half a Duration heals the partition the way
+	// networks often heal, piecewise: one node of the larger side, the
+	// bridge, reconnects to the smaller side, so that it talks to every
+	// node while the two sides still cannot talk to each other (Jepsen's
+	// bridge). The rest heals at the end of the Duration. Each side may
+	// have elected a leader by then, and the bridge follows only one.
+	ActBridge
 )
 
 // AllActions lists every Action.
-var AllActions = []Action{ActPartition, ActOneWay, ActClog, ActCrash, ActPause, ActSpike, ActReset}
+var AllActions = []Action{ActPartition, ActOneWay, ActClog, ActCrash, ActPause, ActSpike, ActReset, ActBridge}
 
-var actionNames = [...]string{"partition", "one-way partition", "swizzle-clog", "crash", "pause", "latency spike", "reset"}
+var actionNames = [...]string{"partition", "one-way partition", "swizzle-clog", "crash", "pause", "latency spike", "reset", "bridge"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
@@ -86,7 +94,7 @@ type nemesis struct {
 }
 
 // StartNemesis starts injecting random faults into the run, one at a time,
-// from a goroutine on the default node: partitions, swizzle-clogs,
+// from a goroutine on the default node: partitions, bridges, swizzle-clogs,
 // crash-restarts, pauses, latency spikes and resets, chosen and timed from
 // the seed. The returned stop ends it and repairs what it did: it heals
 // every partition and clog (Heal), ends any latency spike, resumes the
@@ -196,6 +204,8 @@ func (nm *nemesis) inject(act Action) {
 		}
 		nm.cut(a, b, both, false)
 		nm.logf("heal %s %s %s", names(a), arrow, names(b))
+	case ActBridge:
+		nm.bridge(nodes)
 	case ActClog:
 		if len(nodes) == 0 {
 			return
@@ -259,6 +269,29 @@ func (nm *nemesis) inject(act Action) {
 		nm.net.ResetConns(s[0].Kernel(), s[1].Kernel())
 		nm.logf("reset %s<->%s", s[0].Name(), s[1].Name())
 	}
+}
+
+// bridge injects ActBridge.
+func (nm *nemesis) bridge(nodes []*simstd.Node) {
+	if len(nodes) < 3 {
+		return
+	}
+	s := nm.shuffled(nodes)
+	k := 1 + nm.intn((len(s)-1)/2) // the smaller side's size
+	small, large := s[:k], s[k:]
+	d := nm.sample(nm.cfg.Duration)
+	nm.cut(small, large, true, true)
+	nm.logf("bridge: partition %s | %s", names(small), names(large))
+	if !nm.sleep(d / 2) {
+		return
+	}
+	nm.cut(small, large[:1], true, false)
+	nm.logf("bridge: %s joins %s and %s", large[0].Name(), names(small), names(large[1:]))
+	if !nm.sleep(d - d/2) {
+		return
+	}
+	nm.cut(small, large[1:], true, false)
+	nm.logf("heal %s | %s", names(small), names(large))
 }
 
 // pickUp returns a random node that is up (and, for a crash, has a main

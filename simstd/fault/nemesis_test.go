@@ -3,6 +3,7 @@ package fault_test
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +241,78 @@ func TestDeterminism(t *testing.T) {
 		hashes[r1.Hash] = seed
 	}
 	assert.Len(t, hashes, 4, "different seeds gave the same trace")
+}
+
+// TestNemesisBridge: a bridge first partitions the nodes, then one node
+// of the larger side talks to both sides, which still cannot talk to each
+// other; at the end everything heals. Connected sees each stage.
+func TestNemesisBridge(t *testing.T) {
+	netSim(t, 10, func(t *testing.T) {
+		nodes := cluster(5)
+		var log []string
+		stop := fault.StartNemesis(fault.NemesisConfig{
+			Nodes:    nodes,
+			Actions:  []fault.Action{fault.ActBridge},
+			Interval: fault.Fixed(time.Second),
+			Duration: fault.Fixed(2 * time.Second),
+			Log:      func(s string) { log = append(log, s) },
+		})
+		// reach[i][j]: node i can talk to node j both ways.
+		reach := func() [][]bool {
+			r := make([][]bool, len(nodes))
+			for i, a := range nodes {
+				r[i] = make([]bool, len(nodes))
+				for j, b := range nodes {
+					r[i][j] = fault.Connected(a, b) && fault.Connected(b, a)
+				}
+			}
+			return r
+		}
+		degrees := func(r [][]bool) []int {
+			var d []int
+			for i := range r {
+				n := 0
+				for j := range r[i] {
+					if i != j && r[i][j] {
+						n++
+					}
+				}
+				d = append(d, n)
+			}
+			return d
+		}
+		simtime.Sleep(1500 * time.Millisecond) // partitioned
+		part := reach()
+		simtime.Sleep(time.Second) // bridged
+		bridged := reach()
+		simtime.Sleep(time.Second) // healed
+		healed := reach()
+		stop()
+
+		// A partition of 5 into sides of 1 and 4, or 2 and 3.
+		d := degrees(part)
+		assert.Subset(t, [][]int{{0, 3}, {1, 2}}, [][]int{uniq(d)}, "partition degrees %v\n%s", d, strings.Join(log, "\n"))
+		// The bridge talks to all four others; nobody else does.
+		bd := degrees(bridged)
+		full := 0
+		for i, n := range bd {
+			if n == len(nodes)-1 {
+				full++
+				assert.Less(t, d[i], n)
+			}
+		}
+		assert.Equal(t, 1, full, "bridge degrees %v\n%s", bd, strings.Join(log, "\n"))
+		for _, n := range degrees(healed) {
+			assert.Equal(t, len(nodes)-1, n)
+		}
+		require.Len(t, log, 4)
+		assert.Contains(t, log[1], "joins")
+	})
+}
+
+// uniq returns the distinct values of xs in increasing order.
+func uniq(xs []int) []int {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return slices.Compact(s)
 }

@@ -452,3 +452,28 @@ func TestUDPRates(t *testing.T) {
 		assert.Greater(t, inv, 50)
 	})
 }
+
+// TestConnected: Connected sees cuts (one-way too), isolation and clogs,
+// and Heal lifts them all.
+func TestConnected(t *testing.T) {
+	netSim(t, 1, func(t *testing.T) {
+		a, b, c := simstd.NewNode("a", nil), simstd.NewNode("b", nil), simstd.NewNode("c", nil)
+		assert.True(t, fault.Connected(a, b))
+		fault.PartitionOneWay([]*simstd.Node{a}, []*simstd.Node{b})
+		assert.False(t, fault.Connected(a, b))
+		assert.True(t, fault.Connected(b, a))
+		fault.Heal()
+		fault.ClogLink(b, c)
+		assert.False(t, fault.Connected(b, c))
+		assert.True(t, fault.Connected(c, b))
+		fault.Isolate(a)
+		assert.False(t, fault.Connected(c, a))
+		assert.False(t, fault.Connected(a, c))
+		fault.Heal()
+		for _, x := range []*simstd.Node{a, b, c} {
+			for _, y := range []*simstd.Node{a, b, c} {
+				assert.True(t, fault.Connected(x, y), "%s -> %s", x, y)
+			}
+		}
+	})
+}

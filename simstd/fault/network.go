@@ -176,3 +176,13 @@ func LatencySpike(factor float64, d time.Duration) {
 	n.Spike(factor, d)
 	g.Sync()
 }
+
+// Connected reports whether traffic flows from one node to another right
+// now: the one-way link is neither cut (Partition, PartitionOneWay,
+// Isolate, the nemesis's partitions) nor clogged (Clog, ClogLink, Hold).
+// Checkers use it to tell a program's fault from the network's.
+func Connected(from, to *simstd.Node) bool {
+	_, n := current("Connected")
+	cut, clog := n.Partitioned(from.Kernel(), to.Kernel())
+	return !cut && !clog
+}
