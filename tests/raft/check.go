@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+
+	raft "github.com/simgen/simgen/example/raft/sim"
 )
 
 // Op is one client operation as the history records it. Times are virtual
@@ -35,8 +37,8 @@ const Unknown = int64(1<<62 - 1)
 // Applied is one entry a server reported applying.
 type Applied struct {
 	Server, Index, Term int
-	Cmd                 string // the command, rendered with %+v
-	At                  int64  // virtual time of the report
+	Cmd                 raft.Command
+	At                  int64 // virtual time of the report
 }
 
 // Election is a server's report that it won a term.
@@ -48,7 +50,7 @@ type Election struct {
 // Entry is one slot of a server's log, as reported at the end of a run.
 type Entry struct {
 	Index, Term int
-	Cmd         string
+	Cmd         raft.Command
 }
 
 // Observations is everything a run recorded for the checkers.
@@ -59,8 +61,19 @@ type Observations struct {
 	Logs      map[int][]Entry // server -> its final log (index 0 excluded)
 	History   []Op
 
+	// Episodes are the virtual times at which the faults that make a
+	// cluster elect a new leader began, for scenarios that bound the
+	// elections they cause (Stable: at most that many leaders elected per
+	// episode on average, the run's start counting as one; 0 means no
+	// bound).
+	Episodes []int64
+	Stable   int
+
 	// Liveness is non-empty when no request completed in the liveness phase.
 	Liveness string
+	// Online are the violations the monitor found in samples taken during
+	// the run.
+	Online []Violation
 }
 
 // Violation is a broken property: which, and the evidence.
@@ -74,12 +87,44 @@ func (v Violation) Error() string { return v.Property + ": " + v.Detail }
 // CheckSafety checks election safety, state machine safety, log matching and
 // leader completeness (every entry some server applied is in the final log of
 // every server that became leader in a later term and is at that index).
+// Where the scenario bounds them (Observations.Stable), it also checks the
+// elections a run needed.
 func CheckSafety(o *Observations) []Violation {
 	var out []Violation
 	out = append(out, electionSafety(o)...)
 	out = append(out, stateMachineSafety(o)...)
 	out = append(out, logMatching(o)...)
 	out = append(out, leaderCompleteness(o)...)
+	out = append(out, leaderStability(o)...)
+	return out
+}
+
+// leaderStability checks that the run elected at most o.Stable leaders
+// per episode, on average: over a network that delivers well within the
+// election timeout, one fault needs one election, sometimes two or three
+// (a split vote elects nobody; a deposed leader, or a server rejoining
+// with a higher term, can force one more). A server that stands while a
+// fresh leader's heartbeats are on their way deposes it, and such servers
+// keep deposing each other: elections pile up. The average over many
+// episodes (about ten in a run) tells the two apart where a bound on each
+// episode would not.
+func leaderStability(o *Observations) []Violation {
+	if o.Stable <= 0 {
+		return nil
+	}
+	episodes := len(o.Episodes) + 1 // the run's start is one
+	if n := len(o.Elections); n > o.Stable*episodes {
+		return []Violation{{"leader stability", fmt.Sprintf("%d leaders elected in %d episodes (the run's start and a fault at each of %v), at most %d per episode expected",
+			n, episodes, durations(o.Episodes), o.Stable)}}
+	}
+	return nil
+}
+
+func durations(ts []int64) []time.Duration {
+	out := make([]time.Duration, len(ts))
+	for i, t := range ts {
+		out[i] = time.Duration(t).Round(time.Millisecond)
+	}
 	return out
 }
 
@@ -112,7 +157,7 @@ func leaderCompleteness(o *Observations) []Violation {
 			if a.Index > len(log) || log[a.Index-1].Term != a.Term || log[a.Index-1].Cmd != a.Cmd {
 				return []Violation{{"leader completeness", fmt.Sprintf(
 					"entry %d (term %d, %s), applied by server %d at %v, is missing from the log of server %d, elected leader of term %d at %v",
-					a.Index, a.Term, a.Cmd, a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
+					a.Index, a.Term, cmdString(a.Cmd), a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
 			}
 		}
 	}
@@ -141,7 +186,7 @@ func stateMachineSafety(o *Observations) []Violation {
 		if prev.Term != a.Term || prev.Cmd != a.Cmd {
 			out = append(out, Violation{"state machine safety", fmt.Sprintf(
 				"index %d: server %d applied term %d %s, server %d applied term %d %s",
-				a.Index, prev.Server, prev.Term, prev.Cmd, a.Server, a.Term, a.Cmd)})
+				a.Index, prev.Server, prev.Term, cmdString(prev.Cmd), a.Server, a.Term, cmdString(a.Cmd))})
 			at[a.Index] = a // report each index once per disagreeing pair
 		}
 	}
@@ -169,7 +214,7 @@ func logMatching(o *Observations) []Violation {
 			for k := 0; k <= last; k++ {
 				if la[k] != lb[k] {
 					out = append(out, Violation{"log matching", fmt.Sprintf(
-						"servers %d and %d agree at index %d (term %d) but differ at index %d: %+v vs %+v",
+						"servers %d and %d agree at index %d (term %d) but differ at index %d: %v vs %v",
 						a, b, la[last].Index, la[last].Term, la[k].Index, la[k], lb[k])})
 					break
 				}
@@ -283,6 +328,18 @@ func dedup(xs []int) []int {
 	}
 	sort.Ints(out)
 	return out
+}
+
+// String renders an entry for violation reports.
+func (e Entry) String() string {
+	return fmt.Sprintf("{%d term %d: %s}", e.Index, e.Term, cmdString(e.Cmd))
+}
+
+// cmdString renders a command for violation reports. (Commands are kept as
+// values and compared as such; rendering every applied entry cost about 6%
+// of a run.)
+func cmdString(c raft.Command) string {
+	return fmt.Sprintf("%v %q %q client %d seq %d", c.Op, c.Key, c.Value, c.ClientID, c.Seq)
 }
 
 // Report renders violations, one per line.

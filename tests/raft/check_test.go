@@ -4,6 +4,8 @@ import (
 	"os"
 	"testing"
 
+	raft "github.com/simgen/simgen/example/raft/sim"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,30 +34,40 @@ func TestStaleReadIsNotLinearizable(t *testing.T) {
 	assert.Contains(t, string(html), "<html")
 }
 
+// cmd is a command told apart from others by its key.
+func cmd(key string) raft.Command { return raft.Command{Op: raft.OpPut, Key: key} }
+
 func TestSafetyViolations(t *testing.T) {
-	e := func(i, term int, cmd string) Entry { return Entry{i, term, cmd} }
+	e := func(i, term int, c raft.Command) Entry { return Entry{i, term, c} }
 	good := &Observations{
 		Leaders: map[int][]int{1: {0}, 2: {1, 1}},
-		Applied: []Applied{{0, 1, 1, "a", 10}, {1, 1, 1, "a", 11}, {1, 2, 2, "b", 30}},
+		Applied: []Applied{{0, 1, 1, cmd("a"), 10}, {1, 1, 1, cmd("a"), 11}, {1, 2, 2, cmd("b"), 30}},
 		// Server 2 led term 3 before entry 2 was applied: it need not hold it.
 		Elections: []Election{{1, 0, 5}, {2, 1, 20}, {3, 2, 25}},
-		Logs:      map[int][]Entry{0: {e(1, 1, "a"), e(2, 2, "b")}, 1: {e(1, 1, "a"), e(2, 2, "b"), e(3, 2, "c")}, 2: {e(1, 1, "a"), e(2, 1, "z")}},
+		Logs:      map[int][]Entry{0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))}, 1: {e(1, 1, cmd("a")), e(2, 2, cmd("b")), e(3, 2, cmd("c"))}, 2: {e(1, 1, cmd("a")), e(2, 1, cmd("z"))}},
 	}
 	assert.Empty(t, CheckSafety(good))
 
 	cases := map[string]*Observations{
 		"election safety":      {Leaders: map[int][]int{3: {0, 2}}},
-		"state machine safety": {Applied: []Applied{{0, 1, 1, "a", 1}, {1, 1, 1, "b", 2}}},
+		"state machine safety": {Applied: []Applied{{0, 1, 1, cmd("a"), 1}, {1, 1, 1, cmd("b"), 2}}},
 		"log matching": {Logs: map[int][]Entry{
-			0: {e(1, 1, "a"), e(2, 2, "b")},
-			1: {e(1, 1, "x"), e(2, 2, "b")},
+			0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))},
+			1: {e(1, 1, cmd("x")), e(2, 2, cmd("b"))},
 		}},
 		"leader completeness": {
 			Elections: []Election{{Term: 1, Server: 0, At: 5}, {Term: 2, Server: 1, At: 20}},
-			Applied:   []Applied{{0, 1, 1, "a", 10}},
-			Logs:      map[int][]Entry{0: {e(1, 1, "a")}, 1: {e(1, 2, "other")}},
+			Applied:   []Applied{{0, 1, 1, cmd("a"), 10}},
+			Logs:      map[int][]Entry{0: {e(1, 1, cmd("a"))}, 1: {e(1, 2, cmd("other"))}},
 		},
 	}
+	// Five elections in two episodes, at most two per episode expected.
+	cases["leader stability"] = &Observations{Stable: 2, Episodes: []int64{100},
+		Elections: []Election{{1, 0, 5}, {2, 1, 110}, {3, 2, 150}, {4, 0, 170}, {5, 1, 190}}}
+	stable := &Observations{Stable: 2, Episodes: []int64{100},
+		Elections: []Election{{1, 0, 5}, {2, 1, 110}, {3, 2, 150}, {4, 0, 170}}}
+	assert.Empty(t, CheckSafety(stable))
+
 	for prop, o := range cases {
 		vs := CheckSafety(o)
 		require.Len(t, vs, 1, prop)

@@ -1,7 +1,9 @@
 package raftsuite
 
 import (
+	"cmp"
 	"fmt"
+	"os"
 	"strconv"
 
 	raft "github.com/simgen/simgen/example/raft/sim"
@@ -32,6 +34,19 @@ type Scenario struct {
 	// Liveness bounds the time, after healing, within which a new client's
 	// request must complete.
 	Liveness time.Duration
+
+	// Sample is how often the monitor samples every server's role and log
+	// during the run (0: 50ms; negative: never).
+	Sample time.Duration
+	// Stable, when set, bounds the leaders elected per episode of the run
+	// (Observations.Episodes: a fault, and the calm after it until the
+	// next), on average. Only scenarios whose latency stays well below the
+	// election timeout set it.
+	Stable int
+	// StaleLeader, when set, is how long a leader may lead a term below
+	// that of a peer it can talk to both ways (Monitor.StaleAfter). Only
+	// scenarios whose latency stays bounded set it.
+	StaleLeader time.Duration
 }
 
 // Port is the port every server listens on.
@@ -48,6 +63,7 @@ type Cluster struct {
 	live    []*raft.Server // the current incarnation of each server (nil before it started)
 	booted  []uint64       // the node boot (kernel Node.Boot) in which live[i] started
 	obs     *Observations
+	mon     *Monitor
 	clients int           // clients created so far, for IDs and node names
 	think   time.Duration // Scenario.Think
 	stop    bool
@@ -73,7 +89,10 @@ func NewObservations() *Observations {
 func (sc Scenario) Main(obs *Observations) func() { return func() { sc.body(obs) } }
 
 func (sc Scenario) body(obs *Observations) {
-	c := &Cluster{obs: obs, pending: map[int]*Op{}, think: sc.Think}
+	c := &Cluster{obs: obs, mon: NewMonitor(), pending: map[int]*Op{}, think: sc.Think}
+	c.mon.StaleAfter = sc.StaleLeader
+	obs.Stable = sc.Stable
+	defer func() { obs.Online = c.mon.Violations }()
 	for i := range sc.Servers {
 		c.Addrs = append(c.Addrs, "n"+strconv.Itoa(i+1)+":"+strconv.Itoa(Port))
 	}
@@ -82,6 +101,9 @@ func (sc Scenario) body(obs *Observations) {
 	}
 	for range sc.Clients {
 		c.startClient(sc.Keys)
+	}
+	if sc.Sample >= 0 {
+		c.startMonitor(cmp.Or(sc.Sample, 50*time.Millisecond))
 	}
 	heal := func() {}
 	if sc.Faults != nil {
@@ -115,8 +137,10 @@ func (sc Scenario) body(obs *Observations) {
 			continue
 		}
 		obs.Logs[i] = []Entry{}
-		for _, e := range c.live[i].Log()[1:] {
-			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: cmdString(e.Command)})
+		log := c.live[i].Log()
+		c.mon.Log(i, now(), log)
+		for _, e := range log[1:] {
+			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: e.Command})
 		}
 	}
 	for _, id := range sortedKeys(c.pending) {
@@ -127,11 +151,29 @@ func (sc Scenario) body(obs *Observations) {
 	}
 }
 
-// cmdString renders a command for the checkers (cheaply: every server
-// reports every entry).
-func cmdString(c raft.Command) string {
-	return c.Op.String() + " " + strconv.Quote(c.Key) + " " + strconv.Quote(c.Value) +
-		" client " + strconv.FormatInt(c.ClientID, 10) + " seq " + strconv.FormatInt(c.Seq, 10)
+// startMonitor samples every server that is up every interval until the
+// run ends, for the monitor to check.
+func (c *Cluster) startMonitor(every time.Duration) {
+	simstd.Go(func() {
+		st := make([]ServerState, len(c.Servers))
+		connected := func(a, b int) bool { return fault.Connected(c.Servers[a], c.Servers[b]) }
+		for !c.stop {
+			time.Sleep(every)
+			at := now()
+			for i := range c.Servers {
+				// A paused server's lock may be held by one of its held
+				// goroutines: only servers that run are sampled.
+				if !c.bootedNow(i) {
+					st[i] = ServerState{}
+					continue
+				}
+				s := c.live[i]
+				st[i] = ServerState{Up: true, Status: s.Status()}
+				c.mon.Log(i, at, s.Log())
+			}
+			c.mon.Roles(at, st, connected)
+		}
+	})
 }
 
 // now is the virtual time since the epoch, in nanoseconds.
@@ -139,6 +181,8 @@ func now() int64 { return int64(time.Since(simstd.Epoch)) }
 
 // boot is server i's main: it recovers from its disk and serves.
 func (c *Cluster) boot(i int) {
+	c.mon.Forget(i)
+	var self *raft.Server // this incarnation, once started
 	s, err := raft.StartServer(raft.Config{
 		ID:      i,
 		Peers:   c.Addrs,
@@ -146,11 +190,25 @@ func (c *Cluster) boot(i int) {
 		OnLeader: func(term int) {
 			c.obs.Leaders[term] = append(c.obs.Leaders[term], i)
 			c.obs.Elections = append(c.obs.Elections, Election{Term: term, Server: i, At: now()})
+			// No time has passed since the server won, so no reply from
+			// a follower has moved its commit index yet.
+			if self == nil {
+				return // won before StartServer returned: no election timeout is that short
+			}
+			if st := self.Status(); st.State == raft.Leader && st.Term == term {
+				c.mon.Elected(i, term, st.CommitIndex)
+			}
 		},
 		OnApply: func(index, term int, cmd raft.Command) {
-			c.obs.Applied = append(c.obs.Applied, Applied{Server: i, Index: index, Term: term, Cmd: cmdString(cmd), At: now()})
+			c.obs.Applied = append(c.obs.Applied, Applied{Server: i, Index: index, Term: term, Cmd: cmd, At: now()})
+			if self != nil && c.mon.OldEntry(i, index, term) {
+				if st := self.Status(); st.State == raft.Leader {
+					c.mon.LeaderCommit(i, now(), st, self.Log()[st.CommitIndex].Term)
+				}
+			}
 		},
 	})
+	self = s
 	if err != nil {
 		panic(fmt.Sprintf("server %d cannot start: %v", i, err))
 	}
@@ -276,8 +334,9 @@ func Churn(c *Cluster) func() {
 
 // KillLeader is a fault schedule aimed at leader changes in the middle of
 // replication (Raft's Figure 8): every 100-600 ms the current leader is
-// killed and restarted after up to 300 ms, while the other servers are
-// sometimes partitioned from each other too.
+// killed and restarted after up to 300 ms. Half the time it is first cut
+// off, with fewer followers than a majority (none in a 3-node cluster),
+// for up to 50 ms, so that its last entries reach a minority only.
 func KillLeader(c *Cluster) func() {
 	stop := false
 	simstd.Go(func() {
@@ -292,15 +351,19 @@ func KillLeader(c *Cluster) func() {
 			}
 			n := c.Servers[l]
 			if rand.Intn(2) == 0 {
-				// Cut the leader from all but one follower first, so that
-				// its last entries reach a minority only.
-				others := []*simstd.Node{}
-				for i, x := range c.Servers {
-					if i != l {
-						others = append(others, x)
+				side, others := []*simstd.Node{n}, []*simstd.Node{}
+				k := rand.Intn(len(c.Servers) / 2) // followers cut off with it
+				for _, i := range rand.Perm(len(c.Servers)) {
+					if i == l {
+						continue
+					}
+					if len(side) <= k {
+						side = append(side, c.Servers[i])
+					} else {
+						others = append(others, c.Servers[i])
 					}
 				}
-				fault.Partition([]*simstd.Node{n, others[rand.Intn(len(others))]}, others)
+				fault.Partition(side, others)
 				time.Sleep(time.Duration(rand.Int63n(int64(50 * time.Millisecond))))
 			}
 			n.Kill()
@@ -315,35 +378,188 @@ func KillLeader(c *Cluster) func() {
 	return func() {
 		stop = true
 		fault.Heal()
-		for _, n := range c.Servers {
-			if !n.Up() {
-				n.Restart()
-			}
+		c.restartDown()
+	}
+}
+
+// restartDown restarts every server that is down.
+func (c *Cluster) restartDown() {
+	for _, n := range c.Servers {
+		if !n.Up() && n.State() == "down" {
+			n.Restart()
 		}
 	}
 }
 
-// Mixed is the scenario the hunt (the mutation suite, make bench) runs:
-// the cluster size and the fault mix come from the seed — the swarm's draw
-// for half the seeds, churn and leader kills for a quarter each.
-func Mixed(seed uint64) Scenario {
-	n := 3
-	if seed%2 == 0 {
-		n = 5
+// Bridge is a fault schedule of bridges (fault.ActBridge) one after
+// another: partitions that heal piecewise, leaving for seconds one node
+// that follows the leader of one side while talking to the leader of the
+// other.
+func Bridge(c *Cluster) func() {
+	return fault.StartNemesis(fault.NemesisConfig{
+		Nodes:    c.Servers,
+		Actions:  []fault.Action{fault.ActBridge},
+		Interval: fault.Uniform(100*time.Millisecond, 500*time.Millisecond),
+		Duration: fault.Uniform(2*time.Second, 4*time.Second),
+	})
+}
+
+// ElectionCrash is a fault schedule that crashes servers in the middle of
+// elections, over a slow network (10-50 ms per packet, so that candidates
+// of the same term overlap): every 0.1-0.6 s the leader is crashed and
+// restarted at once, one random one-way link is held for 0.5-1.5 s (a
+// candidate's requests, or a new leader's heartbeats, reach one server
+// late), and for the next second every server seen entering a new term as
+// a follower (it has just heard a candidate) is crashed within 80 ms and
+// restarted at once. What a server decides during an election must
+// survive such a crash.
+func ElectionCrash(c *Cluster) func() {
+	fault.SetNetwork(fault.Network{Latency: fault.Uniform(10*time.Millisecond, 50*time.Millisecond)})
+	stop := false
+	simstd.Go(func() {
+		terms := make([]int, len(c.Servers))
+		for !stop {
+			time.Sleep(100*time.Millisecond + time.Duration(rand.Int63n(int64(500*time.Millisecond))))
+			if l := c.Leader(); l >= 0 && !stop {
+				c.Servers[l].Kill()
+				c.Servers[l].Restart()
+			}
+			if !stop {
+				// Hold one random one-way link for a while: a candidate's
+				// request or a new leader's heartbeats reach one server late.
+				p := rand.Perm(len(c.Servers))
+				from, to := c.Servers[p[0]], c.Servers[p[1]]
+				fault.ClogLink(from, to)
+				d := 500*time.Millisecond + time.Duration(rand.Int63n(int64(time.Second)))
+				simstd.Go(func() {
+					time.Sleep(d)
+					fault.UnclogLink(from, to)
+				})
+			}
+			for i := range terms {
+				terms[i] = -1
+			}
+			for end := time.Now().Add(time.Second); time.Now().Before(end) && !stop; {
+				time.Sleep(2 * time.Millisecond)
+				for i, n := range c.Servers {
+					if !c.bootedNow(i) {
+						continue
+					}
+					st := c.live[i].Status()
+					if terms[i] >= 0 && st.Term > terms[i] && st.State == raft.Follower {
+						// Crash it soon, maybe after its vote reached the
+						// candidate, maybe after a second candidate asked.
+						delay := time.Duration(rand.Int63n(int64(80 * time.Millisecond)))
+						boot := n.Kernel().Boot()
+						simstd.Go(func() {
+							time.Sleep(delay)
+							if !stop && n.Up() && n.Kernel().Boot() == boot {
+								n.Kill()
+								n.Restart()
+							}
+						})
+						terms[i] = -1
+						continue
+					}
+					terms[i] = st.Term
+				}
+			}
+		}
+	})
+	return func() {
+		stop = true
+		fault.Heal()
+		fault.SetNetwork(fault.Network{})
 	}
-	name, faults := "swarm", Swarm
-	switch seed % 4 {
-	case 1:
-		name, faults = "churn", Churn
-	case 2:
-		name, faults = "kill-leader", KillLeader
-	}
+}
+
+// SlowIsolate is a fault schedule over a slow network (30-60 ms per
+// packet, a tenth to a fifth of the election timeout): every 0.5-1 s the
+// leader is cut off for a second, and the rest must elect a new one. Each
+// cut starts an episode (Observations.Episodes) for Scenario.Stable.
+func SlowIsolate(c *Cluster) func() {
+	fault.SetNetwork(fault.Network{Latency: fault.Uniform(30*time.Millisecond, 60*time.Millisecond)})
+	stop := false
+	simstd.Go(func() {
+		for !stop {
+			time.Sleep(500*time.Millisecond + time.Duration(rand.Int63n(int64(500*time.Millisecond))))
+			l := c.Leader()
+			if stop || l < 0 {
+				continue
+			}
+			c.obs.Episodes = append(c.obs.Episodes, now())
+			fault.Isolate(c.Servers[l])
+			time.Sleep(time.Second)
+			fault.Heal()
+		}
+	})
+	return func() { stop = true; fault.Heal() }
+}
+
+// hunt is one entry of the hunt's portfolio: a scenario for a seed.
+type hunt struct {
+	name string
+	make func(seed uint64) Scenario
+}
+
+// chaos is the common shape of the hunt's scenarios: 3 clients on 3 keys,
+// a fault phase of d, then the liveness phase.
+func chaos(servers int, d time.Duration, faults func(c *Cluster) func()) Scenario {
 	return Scenario{
-		Name:    fmt.Sprintf("%s-%d", name, n),
-		Servers: n, Clients: 3, Keys: 3,
-		Chaos: 20 * time.Second, Faults: faults,
+		Servers: servers, Clients: 3, Keys: 3,
+		Chaos: d, Faults: faults,
 		Liveness: 10 * time.Second,
 	}
+}
+
+// size is 3 or 5 servers, alternating over a portfolio's rounds.
+func size(seed uint64, entries int) int {
+	if (seed/uint64(entries))%2 == 0 {
+		return 3
+	}
+	return 5
+}
+
+// huntPortfolio lists the hunt's scenarios; seed s runs entry s mod its
+// length. Each entry is a kind of fault that some bug needs, none aimed at
+// a particular bug: the swarm's random mixes, rapid churn, leader kills in
+// mid-replication, bridges, crashes during elections.
+var huntPortfolio = []hunt{
+	{"swarm", func(seed uint64) Scenario { return chaos(size(seed, 6), 20*time.Second, Swarm) }},
+	{"churn", func(seed uint64) Scenario { return chaos(size(seed, 6), 10*time.Second, Churn) }},
+	{"kill-leader", func(seed uint64) Scenario { return chaos(size(seed, 6), 10*time.Second, KillLeader) }},
+	{"bridge", func(seed uint64) Scenario {
+		sc := chaos(size(seed, 6), 8*time.Second, Bridge)
+		sc.StaleLeader = time.Second
+		return sc
+	}},
+	{"election-crash", func(seed uint64) Scenario { return chaos(size(seed, 6), 8*time.Second, ElectionCrash) }},
+	{"slow", func(seed uint64) Scenario {
+		sc := chaos(size(seed, 6), 20*time.Second, SlowIsolate)
+		sc.Stable = 2
+		return sc
+	}},
+}
+
+// Mixed is the scenario the hunt (the mutation suite, make bench) runs for
+// seed: an entry of huntPortfolio, and the cluster size, from the seed.
+// SIMGEN_HUNT_SCENARIO=name runs that entry for every seed.
+func Mixed(seed uint64) Scenario {
+	h := huntPortfolio[seed%uint64(len(huntPortfolio))]
+	if name := os.Getenv("SIMGEN_HUNT_SCENARIO"); name != "" {
+		h = hunt{}
+		for _, x := range huntPortfolio {
+			if x.name == name {
+				h = x
+			}
+		}
+		if h.make == nil {
+			panic("SIMGEN_HUNT_SCENARIO=" + name + ": no such entry in the hunt's portfolio")
+		}
+	}
+	sc := h.make(seed)
+	sc.Name = fmt.Sprintf("%s-%d", h.name, sc.Servers)
+	return sc
 }
 
 // CrashRestart is a fault schedule: every interval one random server is
@@ -368,11 +584,7 @@ func CrashRestart(interval time.Duration) func(c *Cluster) func() {
 		})
 		return func() {
 			stop = true
-			for _, n := range c.Servers {
-				if !n.Up() {
-					n.Restart()
-				}
-			}
+			c.restartDown()
 		}
 	}
 }

@@ -44,6 +44,7 @@ func Judge(r simstd.Result, o *Observations, dir, name string) string {
 	if o.Liveness != "" {
 		fmt.Fprintf(&b, "  liveness: %s\n", o.Liveness)
 	}
+	b.WriteString(Report(o.Online))
 	b.WriteString(Report(CheckSafety(o)))
 	ok, vis, err := CheckLinearizable(o.History, dir, name)
 	switch {
@@ -124,7 +125,7 @@ func TestSwarm5(t *testing.T) { runScenario(t, scenario(5, Swarm)) }
 
 func TestHunt(t *testing.T) {
 	if os.Getenv("SIMGEN_HUNT") == "" {
-		t.Skip("set SIMGEN_HUNT=1: runs the mixed scenario over SIMGEN_SEEDS, for the mutation suite and make bench")
+		t.Skip("set SIMGEN_HUNT=1: runs the mixed scenario over SIMGEN_SEEDS, for the mutation suite and make bench (SIMGEN_HUNT_SCENARIO=name: one entry of its portfolio only)")
 	}
 	start := time.Now()
 	for i, seed := range seeds(t) {
