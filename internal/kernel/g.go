@@ -102,7 +102,7 @@ func (g *G) stop() {
 		g.node.held = append(g.node.held, g)
 	}
 	if s.tr != nil {
-		g.pausedAt = userPos(3)
+		g.pausedAt = userPos()
 	}
 	g.suspend()
 }
@@ -124,7 +124,7 @@ func (g *G) Sync() {
 		s.runq = append(s.runq, g)
 		s.nextG = next
 		if s.tr != nil {
-			g.pausedAt = userPos(2)
+			g.pausedAt = userPos()
 		}
 		g.suspend()
 		return
@@ -170,7 +170,7 @@ func (g *G) Park(reason string) {
 		g.wait = "node killed"
 	}
 	if g.sim.tr != nil && g.sim.state == running {
-		g.pausedAt = userPos(2)
+		g.pausedAt = userPos()
 		g.sim.traceG(EvBlock, g, reason)
 	}
 	g.suspend()
@@ -290,8 +290,8 @@ func (s *Sim) spawn(fn func(), node *Node) *G {
 	s.strat.spawned(s, g)
 	s.h.mix(tagSpawn, g.id)
 	if s.tr != nil && s.state == running {
-		g.pausedAt = userPos(2) // a new goroutine's first run: show where it was started
-		s.trace(TraceEvent{Kind: EvSpawn, G: g.id, Node: node.name, Pos: g.pausedAt}, 2)
+		g.pausedAt = userPos() // a new goroutine's first run: show where it was started
+		s.trace(TraceEvent{Kind: EvSpawn, G: g.id, Node: node.name, Pos: g.pausedAt})
 	}
 	return g
 }
@@ -351,7 +351,7 @@ func (g *G) exit(goexit bool) {
 	s.all = s.all[:len(s.all)-1]
 	s.h.mix(tagExit, g.id)
 	if s.tr != nil && s.state == running {
-		s.trace(TraceEvent{Kind: EvExit, G: g.id, Node: g.node.name}, 2)
+		s.trace(TraceEvent{Kind: EvExit, G: g.id, Node: g.node.name})
 	}
 	if g == s.main && !g.killed {
 		s.mainExited(goexit)

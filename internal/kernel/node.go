@@ -134,7 +134,7 @@ func (s *Sim) NewNode(name string, main func()) (*Node, error) {
 	n := s.addNode(name, main)
 	s.h.mix(tagNode, uint64(n.id)<<8|uint64(NodeRestarted))
 	if s.tr != nil {
-		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: "created " + n.addr.String()}, 2)
+		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: "created " + n.addr.String()})
 	}
 	if main != nil {
 		s.spawn(main, n)
@@ -175,7 +175,7 @@ func (s *Sim) OnNode(f func(n *Node, ev NodeEvent)) { s.nodeHooks = append(s.nod
 func (s *Sim) nodeEvent(n *Node, ev NodeEvent) {
 	s.h.mix(tagNode, uint64(n.id)<<8|uint64(ev))
 	if s.tr != nil {
-		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: ev.String()}, 2)
+		s.trace(TraceEvent{Kind: EvNode, Node: n.name, Detail: ev.String()})
 	}
 	for _, f := range s.nodeHooks {
 		f(n, ev)

@@ -247,7 +247,7 @@ func (s *Sim) resume(g *G) {
 func (s *Sim) enter(g *G) {
 	if s.tr != nil && s.tr.last != g && s.state == running && !g.report {
 		s.tr.last = g
-		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt}, 3)
+		s.trace(TraceEvent{Kind: EvRun, G: g.id, Node: g.node.name, Pos: g.pausedAt})
 	}
 	g.state = gRunning
 	s.running = g
@@ -324,13 +324,13 @@ func (s *Sim) advance() {
 		s.nowPub.Store(when)
 		s.h.mix(tagTime, uint64(when))
 		if s.tr != nil {
-			s.trace(TraceEvent{Kind: EvTime}, 2)
+			s.trace(TraceEvent{Kind: EvTime})
 		}
 	}
 	for len(s.timers) > 0 && s.timers[0].when <= s.now && s.state == running {
 		t := s.timers.pop()
 		if s.tr != nil {
-			s.trace(TraceEvent{Kind: EvTimer, Node: t.node.name, Detail: t.what}, 2)
+			s.trace(TraceEvent{Kind: EvTimer, Node: t.node.name, Detail: t.what})
 		}
 		t.f()
 	}

@@ -2,11 +2,9 @@ package kernel
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -47,14 +45,13 @@ type TraceEvent struct {
 // every trace site costs one nil check.
 type tracer struct {
 	w    *bufio.Writer
-	enc  *json.Encoder
-	last *G // the goroutine of the last EvRun, to emit only switches
+	buf  []byte // the line being encoded, reused
+	last *G     // the goroutine of the last EvRun, to emit only switches
 	err  error
 }
 
 func newTracer(w io.Writer) *tracer {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	return &tracer{w: bw, enc: json.NewEncoder(bw)}
+	return &tracer{w: bufio.NewWriterSize(w, 64<<10)}
 }
 
 // Tracing reports whether the run writes a trace; shims skip building
@@ -68,16 +65,16 @@ func (s *Sim) Trace(ev TraceEvent) {
 	if s.tr == nil {
 		return
 	}
-	s.trace(ev, 3)
+	s.trace(ev)
 }
 
-func (s *Sim) trace(ev TraceEvent, skip int) {
+func (s *Sim) trace(ev TraceEvent) {
 	ev.Step = s.steps
 	ev.T = s.now
 	if g := s.running; g != nil && ev.G == 0 {
 		ev.G = g.id
 		if ev.Pos == "" {
-			ev.Pos = userPos(skip + 1)
+			ev.Pos = userPos()
 		}
 	}
 	if ev.Node == "" && ev.G != 0 {
@@ -85,7 +82,8 @@ func (s *Sim) trace(ev TraceEvent, skip int) {
 			ev.Node = g.node.name
 		}
 	}
-	if err := s.tr.enc.Encode(&ev); err != nil && s.tr.err == nil {
+	s.tr.buf = appendEvent(s.tr.buf[:0], &ev)
+	if _, err := s.tr.w.Write(s.tr.buf); err != nil && s.tr.err == nil {
 		s.tr.err = err
 	}
 }
@@ -113,15 +111,17 @@ func (s *Sim) byID(id uint64) *G {
 func (s *Sim) traceG(kind string, g *G, reason string) {
 	ev := TraceEvent{Kind: kind, G: g.id, Node: g.node.name, Reason: reason}
 	if g == s.running {
-		ev.Pos = userPos(3)
+		ev.Pos = userPos()
 	}
-	s.trace(ev, 3)
+	s.trace(ev)
 }
 
-// userPos returns file:line of the first user frame above skip frames.
-func userPos(skip int) string {
+// userPos returns file:line of the first user frame among the caller's
+// callers: the first frame that is neither simgen's nor the standard
+// library's.
+func userPos() string {
 	var pcs [32]uintptr
-	n := runtime.Callers(skip+1, pcs[:])
+	n := callerPCs(pcs[:])
 	for _, pc := range pcs[:n] {
 		if pos := pcPos(pc); pos != "" {
 			return pos
@@ -139,7 +139,10 @@ func pcPos(pc uintptr) string {
 		return v.(string)
 	}
 	pos := ""
-	for _, f := range UserFrames([]uintptr{pc}) {
+	// The 0 after pc makes CallersFrames expand the calls inlined at pc,
+	// which it does only when more PCs follow (callerPCs yields physical
+	// frames, runtime.Callers one PC per inlined call too).
+	for _, f := range UserFrames([]uintptr{pc, 0}) {
 		if !isStd(f.Function) {
 			pos = filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
 			break
@@ -191,7 +194,7 @@ func (s *Sim) traceEnd() {
 			outcome = outcome[:i]
 		}
 	}
-	s.trace(TraceEvent{Kind: EvEnd, Detail: outcome}, 2)
+	s.trace(TraceEvent{Kind: EvEnd, Detail: outcome})
 	if err := s.tr.flush(); err != nil && s.err == nil {
 		s.err = fmt.Errorf("simgen: writing the trace: %w", err)
 	}
