@@ -17,7 +17,7 @@ func callerPCs(pcs []uintptr) int {
 	n := 0
 	for n < len(pcs) && fp != nil {
 		pcs[n] = *(*uintptr)(unsafe.Add(fp, unsafe.Sizeof(uintptr(0)))) // the return address sits one word above
-		fp = *(*unsafe.Pointer)(fp)                                      // the caller's frame pointer
+		fp = *(*unsafe.Pointer)(fp)                                     // the caller's frame pointer
 		n++
 	}
 	return n
