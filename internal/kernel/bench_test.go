@@ -44,7 +44,7 @@ func BenchmarkTimers(b *testing.B) {
 		s := g.sim
 		fired := 0
 		for i := 0; i < b.N; i++ {
-			s.NewTimer(func() { fired++ }).ScheduleAfter(time.Duration(s.rng.Intn(int(time.Hour))))
+			s.NewTimer(func() { fired++ }).ScheduleAfter(time.Duration(s.rng.Uint64() % uint64(time.Hour)))
 		}
 		t := s.NewTimer(func() { s.Ready(g) })
 		t.ScheduleAfter(2 * time.Hour)

@@ -7,18 +7,26 @@ import "unsafe"
 // getfp returns the frame pointer of its caller.
 func getfp() unsafe.Pointer
 
-// callerPCs fills pcs with the return addresses of the calling goroutine's
-// physical frames, innermost first (inlined calls share their caller's), and
-// returns how many it wrote. It follows the frame pointers, as the runtime's
-// execution tracer does: runtime.Callers decodes tables for every frame and
-// made a traced event cost microseconds.
-func callerPCs(pcs []uintptr) int {
+// maxCallers bounds how many frames eachCaller visits.
+const maxCallers = 32
+
+// eachCaller calls f with the return address of each of the calling
+// goroutine's physical frames, innermost first (inlined calls share their
+// caller's), until f returns true. It follows the frame pointers, as the
+// runtime's execution tracer does: runtime.Callers decodes tables for every
+// frame and made a traced event cost microseconds. Stopping at the first
+// frame wanted also keeps the walk away from the outer frames, where a cgo
+// callback's C frames may lack frame pointers.
+func eachCaller(f func(pc uintptr) bool) {
 	fp := getfp()
-	n := 0
-	for n < len(pcs) && fp != nil {
-		pcs[n] = *(*uintptr)(unsafe.Add(fp, unsafe.Sizeof(uintptr(0)))) // the return address sits one word above
-		fp = *(*unsafe.Pointer)(fp)                                     // the caller's frame pointer
-		n++
+	for range maxCallers {
+		if fp == nil {
+			return
+		}
+		pc := *(*uintptr)(unsafe.Add(fp, unsafe.Sizeof(uintptr(0)))) // the return address sits one word above
+		fp = *(*unsafe.Pointer)(fp)                                  // the caller's frame pointer
+		if f(pc) {
+			return
+		}
 	}
-	return n
 }

@@ -4,6 +4,16 @@ package kernel
 
 import "runtime"
 
-// callerPCs fills pcs with return addresses of the calling goroutine's
-// frames, innermost first, and returns how many it wrote.
-func callerPCs(pcs []uintptr) int { return runtime.Callers(2, pcs) }
+// maxCallers bounds how many frames eachCaller visits.
+const maxCallers = 32
+
+// eachCaller calls f with the return addresses of the calling goroutine's
+// frames, innermost first, until f returns true.
+func eachCaller(f func(pc uintptr) bool) {
+	var pcs [maxCallers]uintptr
+	for _, pc := range pcs[:runtime.Callers(2, pcs[:])] {
+		if f(pc) {
+			return
+		}
+	}
+}

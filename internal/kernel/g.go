@@ -62,9 +62,11 @@ type G struct {
 	// the trace says where it resumes; kept only while tracing.
 	pausedAt string
 
-	// sel is the state of the select g is blocked in, reused from one select
-	// to the next: once a select returns, none of its waiters is queued.
-	sel selectState
+	// sel is a select state for g's next blocking select to reuse, nil
+	// while one is in use. A select gives it back when it returns, when
+	// none of its waiters is queued any more; one ended by Goexit (a
+	// killed goroutine) leaves waiters that still point at theirs.
+	sel *selectState
 
 	// spare is a channel waiter (*waiter[T] for some T) kept for the next
 	// plain send or receive that blocks; nil when none.
@@ -112,7 +114,9 @@ func (g *G) stop() {
 func (g *G) Sync() {
 	s := g.sim
 	if g.killed {
-		return
+		// The run is over and g is being unwound: a loop of scheduling
+		// points (for { runtime.Gosched() }) must end too.
+		runtime.Goexit()
 	}
 	if g.stopped() {
 		g.stop()
@@ -211,6 +215,10 @@ func (g *G) switchOut() {
 		return
 	}
 	for {
+		if s.state != running {
+			g.yield(struct{}{})
+			return
+		}
 		next := s.nextG
 		s.nextG = nil
 		if next == nil {
@@ -315,6 +323,12 @@ func (g *G) body(yield func(struct{}) bool) {
 				g.sim.fail(&PanicError{Value: p, Stack: userStack(debug.Stack()), Goroutine: g.id})
 			}
 			g.exit(false)
+			// A panic recovered here during a Goexit lets the Goexit go on:
+			// leave it to the driver as well.
+			if g.parent != nil {
+				g.sim.exits = append(g.sim.exits, g)
+				g.yield(struct{}{})
+			}
 			return
 		}
 		// runtime.Goexit: iter.Pull re-raises it in the resumer once the

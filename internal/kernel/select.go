@@ -164,11 +164,12 @@ func Select(hasDefault bool, cases ...SelectCase) int {
 	}
 	var st *selectState
 	var sem chan struct{}
-	if g != nil {
-		st = &g.sel
-		*st = selectState{}
+	if g != nil && g.sel != nil {
+		st, g.sel = g.sel, nil
 	} else {
 		st = &selectState{}
+	}
+	if g == nil {
 		sem = make(chan struct{}, 1)
 	}
 	for i, c := range cases {
@@ -192,7 +193,12 @@ func Select(hasDefault bool, cases ...SelectCase) int {
 	}
 	unlockAll()
 	cases[st.fired].finish()
-	return st.fired
+	fired := st.fired
+	if g != nil {
+		*st = selectState{}
+		g.sel = st // none of its waiters is queued any more
+	}
+	return fired
 }
 
 // commitCase completes a ready case. A cross-simulation wake panics inside

@@ -63,9 +63,6 @@ type Sim struct {
 	// was made in between. A plain load per decision is all it costs the
 	// run (a shared counter would cost an atomic add).
 	pulse atomic.Uint32
-	// stepsPub is steps as of the last time pulse was cleared, for the
-	// watchdog's report.
-	stepsPub atomic.Uint64
 
 	// running is the goroutine executing user code, nil while the driver
 	// runs (between goroutines, or firing timers).
@@ -195,10 +192,13 @@ func (s *Sim) result() Result {
 func (s *Sim) drive() {
 	normal := false
 	defer func() {
-		if !normal {
+		if !normal && !s.abandoned.Load() {
 			go s.drive()
 		}
 	}()
+	if s.abandoned.Load() {
+		parkAbandoned()
+	}
 	if s.state < unwinding { // not restarted by a goroutine unwinding
 		s.loop()
 		s.finishExits()
@@ -231,7 +231,7 @@ func (s *Sim) loop() {
 		s.driverResumes++
 		s.resume(g)
 		if s.abandoned.Load() {
-			select {} // the watchdog gave up on this run; touch nothing more
+			parkAbandoned() // the watchdog gave up on this run; touch nothing more
 		}
 	}
 }
@@ -266,15 +266,29 @@ func (s *Sim) finishExits() {
 	}
 }
 
+// parkAbandoned blocks the calling goroutine for good: it belongs to a run
+// the watchdog gave up on (stuckGoroutine skips goroutines parked here).
+//
+//go:noinline
+func parkAbandoned() { select {} }
+
+// stepsStuck reads steps from the watchdog's goroutine. It is called only
+// once no scheduling decision was made for the watchdog's bound, so nothing
+// writes steps meanwhile (a stuck goroutine that comes back stops at its next
+// decision, in stepped, before it counts it); the race detector cannot know
+// that, hence go:norace.
+//
+//go:norace
+func (s *Sim) stepsStuck() uint64 { return s.steps }
+
 // stepped records one scheduling decision and enforces the step limit.
 func (s *Sim) stepped() {
 	if s.abandoned.Load() {
-		select {} // Run has returned without this run: its goroutines stop here for good
+		parkAbandoned() // Run has returned without this run: its goroutines stop here for good
 	}
 	s.steps++
 	if s.pulse.Load() != 0 {
 		s.pulse.Store(0)
-		s.stepsPub.Store(s.steps)
 	}
 	if s.cfg.MaxSteps > 0 && s.steps > s.cfg.MaxSteps && s.state == running {
 		s.fail(&LimitError{What: "steps", Limit: s.cfg.MaxSteps})
@@ -363,7 +377,7 @@ func (s *Sim) unwind() {
 	s.state = unwinding
 	for len(s.all)+len(s.zombies) > 0 {
 		gs := slices.Concat(s.all, s.zombies)
-		s.zombies = nil // exit looks a zombie up here: keep that cheap
+		// (zombies are dropped by exit as each one ends)
 		slices.SortFunc(gs, func(a, b *G) int { return cmp.Compare(a.id, b.id) })
 		for _, g := range gs {
 			g.killed = true

@@ -1,6 +1,9 @@
 package kernel
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -127,4 +130,146 @@ func TestAbandonedRunStops(t *testing.T) {
 	n := steps.Load()
 	time.Sleep(100 * time.Millisecond)
 	assert.Equal(t, n, steps.Load(), "the abandoned run went on")
+}
+
+// A panic in a deferred call during runtime.Goexit, recovered by the
+// goroutine's own frame, must not take its parent down: the run fails with
+// the panic, and the parent's deferred calls run only when it is unwound, as
+// a simulated goroutine still (its channel operation ends it again).
+func TestPanicDuringGoexitOfDirectlyResumedGoroutine(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		r := Run(Config{Seed: seed, Watchdog: time.Second}, func() {
+			g := Current()
+			c, c2 := NewChan[int](0), NewChan[int](0)
+			defer c2.Recv() // natively, this would block for good
+			g.Go(func() {
+				defer func() { panic("boom") }()
+				runtime.Goexit()
+			})
+			c.Recv()
+		})
+		var pe *PanicError
+		require.ErrorAs(t, r.Err, &pe, "seed %d", seed)
+		assert.Equal(t, "boom", pe.Value)
+	}
+}
+
+// Once a goroutine resumed directly ends the run, no further decision is
+// made: the end event comes at the step of the last event before it.
+func TestNoDecisionAfterTheOutcome(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		var buf bytes.Buffer
+		sleep := func(d time.Duration) {
+			g := Current()
+			g.sim.NewTimer(func() { g.sim.Ready(g) }).ScheduleAfter(d)
+			g.Park("sleep")
+		}
+		r := Run(Config{Seed: seed, Trace: &buf, MaxSteps: 10_000}, func() {
+			g := Current()
+			for range 3 {
+				// Woken with main every millisecond: one of them resumes
+				// main directly at times, and the others are runnable
+				// when main returns.
+				g.Go(func() {
+					for {
+						sleep(time.Millisecond)
+					}
+				})
+			}
+			for range 20 {
+				sleep(time.Millisecond)
+			}
+		})
+		require.NoError(t, r.Err)
+		var evs []TraceEvent
+		for sc := bufio.NewScanner(&buf); sc.Scan(); {
+			var ev TraceEvent
+			require.NoError(t, json.Unmarshal(sc.Bytes(), &ev))
+			evs = append(evs, ev)
+		}
+		require.GreaterOrEqual(t, len(evs), 2)
+		end, before := evs[len(evs)-1], evs[len(evs)-2]
+		require.Equal(t, EvEnd, end.Kind)
+		assert.Equal(t, before.Step, end.Step, "seed %d: a decision after the run's outcome was fixed", seed)
+		assert.Equal(t, r.Steps, end.Step)
+	}
+}
+
+// The goroutines of a killed node are unwound when the run ends: their
+// deferred calls run then, every one of them.
+func TestZombiesAreUnwound(t *testing.T) {
+	before := runtime.NumGoroutine()
+	deferred := 0
+	r := Run(Config{Seed: 1}, func() {
+		g := Current()
+		n, err := g.sim.NewNode("a", func() {
+			for range 3 {
+				Current().Go(func() {
+					defer func() { deferred++ }()
+					Current().Park("forever")
+				})
+			}
+			Current().Park("forever")
+		})
+		require.NoError(t, err)
+		for range 10 {
+			g.Sync()
+		}
+		require.NoError(t, n.Kill())
+		g.Sync()
+		assert.Zero(t, deferred, "deferred calls of a killed node ran during the run")
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, 3, deferred)
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines left behind")
+}
+
+// The steps a watchdog report gives are exact: the same program reports the
+// same count every time, however the watchdog's ticks fall.
+func TestWatchdogStepsAreExact(t *testing.T) {
+	var stop atomic.Bool
+	defer stop.Store(true)
+	steps := func() uint64 {
+		r := Run(Config{Seed: 7, Watchdog: 100 * time.Millisecond}, func() {
+			g := Current()
+			g.Go(func() {
+				for {
+					Current().Sync()
+				}
+			})
+			for range 200_000 {
+				g.Sync()
+			}
+			for !stop.Load() { // stuck
+			}
+		})
+		var we *WatchdogError
+		require.ErrorAs(t, r.Err, &we)
+		return we.Steps
+	}
+	a, b := steps(), steps()
+	assert.Equal(t, a, b)
+	assert.Greater(t, a, uint64(200_000))
+}
+
+// A deferred call that loops over scheduling points while its goroutine is
+// unwound (the run is over) ends at its next one, like any simulation
+// operation then: the run returns.
+func TestUnwindEndsSchedulingLoops(t *testing.T) {
+	r := Run(Config{Seed: 1, Watchdog: time.Second}, func() {
+		Current().Go(func() {
+			defer func() {
+				for {
+					Current().Sync()
+				}
+			}()
+			Current().Park("forever")
+		})
+		Current().Sync()
+	})
+	require.NoError(t, r.Err)
 }

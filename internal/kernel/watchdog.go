@@ -86,7 +86,7 @@ func (w *watchdog) report(g *G) *WatchdogError {
 		Stack:     stack,
 		Hint:      watchdogHint(state),
 		Bound:     w.bound,
-		Steps:     w.s.stepsPub.Load(),
+		Steps:     w.s.stepsStuck(),
 		Elapsed:   time.Duration(w.s.nowPub.Load()),
 		Strategy:  w.s.strat.String(),
 	}
@@ -115,8 +115,8 @@ func stuckGoroutine() (state, stack string) {
 			st = strings.TrimSuffix(st, "]")
 			st, _, _ = strings.Cut(st, ",")
 		}
-		if st == "coroutine" {
-			continue
+		if st == "coroutine" || strings.Contains(block, "kernel.parkAbandoned") {
+			continue // suspended, or left over from a run abandoned earlier
 		}
 		return st, block
 	}
