@@ -72,14 +72,17 @@ func TestTracePositionsSkipWrappers(t *testing.T) {
 		lk := boxLocker(&simsync.Mutex{})
 		lk.Lock()
 		done := simstd.NewChan[int](0)
+		turns := 0
 		simstd.Go(func() {
 			lk.Lock() // blocks
+			turns++
 			lk.Unlock()
-			done.Send(1)
+			done.Send(turns)
 		})
 		simstd.Gosched()
+		turns++
 		lk.Unlock()
-		done.Recv()
+		assert.Equal(t, 2, done.Recv())
 	})
 	require.NoError(t, r.Err)
 	blocks := 0
