@@ -210,13 +210,13 @@ func (g *G) suspend() {
 // the clock and fire timers, end the run) is left to the driver.
 func (g *G) switchOut() {
 	s := g.sim
-	if g.parent != nil || s.state != running {
+	if g.parent != nil {
 		g.yield(struct{}{})
 		return
 	}
 	for {
 		if s.state != running {
-			g.yield(struct{}{})
+			g.yield(struct{}{}) // the outcome is fixed: no more choices
 			return
 		}
 		next := s.nextG
