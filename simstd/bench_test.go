@@ -166,6 +166,7 @@ func BenchmarkSelect(b *testing.B) {
 		close(quit)
 	})
 	b.Run("sim", func(b *testing.B) {
+		b.ReportAllocs() // each case is a heap object (README: known gaps)
 		inSim(b, func() {
 			quit, req, wake := simstd.NewChan[struct{}](0), simstd.NewChan[int](0), simstd.NewChan[struct{}](0)
 			done := simstd.NewChan[int](0)

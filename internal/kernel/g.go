@@ -323,27 +323,29 @@ func (g *G) body(yield func(struct{}) bool) {
 				g.sim.fail(&PanicError{Value: p, Stack: userStack(debug.Stack()), Goroutine: g.id})
 			}
 			g.exit(false)
-			// A panic recovered here during a Goexit lets the Goexit go on:
-			// leave it to the driver as well.
-			if g.parent != nil {
-				g.sim.exits = append(g.sim.exits, g)
-				g.yield(struct{}{})
-			}
+			// A panic recovered here during a Goexit lets the Goexit go on.
+			g.endByDriver()
 			return
 		}
-		// runtime.Goexit: iter.Pull re-raises it in the resumer once the
-		// coroutine has ended. The driver restarts itself when that happens,
-		// but a parent has user frames below it: hand control back to the
-		// parent and let the driver finish g later (see Sim.exits).
 		g.exit(true)
-		if g.parent != nil {
-			g.sim.exits = append(g.sim.exits, g)
-			g.yield(struct{}{})
-		}
+		g.endByDriver()
 	}()
 	g.fn()
 	returned = true
 	g.exit(false)
+}
+
+// endByDriver leaves the rest of a dead g's coroutine to the driver when a
+// parent resumed g. A runtime.Goexit that is under way goes on when the
+// coroutine ends, and iter.Pull re-raises it in the resumer: the driver
+// restarts itself when that happens, but a parent has user frames below it.
+// So g hands control back to its parent and waits in Sim.exits for the
+// driver to finish it.
+func (g *G) endByDriver() {
+	if g.parent != nil {
+		g.sim.exits = append(g.sim.exits, g)
+		g.yield(struct{}{})
+	}
 }
 
 // exit removes a finished goroutine from the simulation.

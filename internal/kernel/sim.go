@@ -58,10 +58,11 @@ type Sim struct {
 	nowPub atomic.Int64 // now, published at every jump for the watchdog
 	steps  uint64       // scheduling decisions so far
 
-	// pulse is set by the watchdog at every tick and cleared by the next
-	// scheduling decision: still set at the following tick, it means none
-	// was made in between. A plain load per decision is all it costs the
-	// run (a shared counter would cost an atomic add).
+	// pulse is set to pulseTick by the watchdog at every tick and cleared by
+	// the next scheduling decision: still set at the following tick, it
+	// means none was made in between. Run sets it to pulseAbandoned when it
+	// gives up on the run, so that one plain load per decision serves both
+	// (a shared counter would cost an atomic add).
 	pulse atomic.Uint32
 
 	// running is the goroutine executing user code, nil while the driver
@@ -155,6 +156,7 @@ func Run(cfg Config, main func()) Result {
 		// themselves simulated, and stop at their next scheduling point
 		// instead of going on as native code.
 		s.abandoned.Store(true)
+		s.pulse.Store(pulseAbandoned)
 		return Result{Seed: cfg.Seed, Strategy: err.Strategy, Steps: err.Steps, Elapsed: err.Elapsed, Err: err}
 	}
 }
@@ -266,6 +268,12 @@ func (s *Sim) finishExits() {
 	}
 }
 
+// Values of Sim.pulse.
+const (
+	pulseTick      = 1 // the watchdog ticked since the last decision
+	pulseAbandoned = 2 // Run gave up on the run
+)
+
 // parkAbandoned blocks the calling goroutine for good: it belongs to a run
 // the watchdog gave up on (stuckGoroutine skips goroutines parked here).
 //
@@ -283,13 +291,13 @@ func (s *Sim) stepsStuck() uint64 { return s.steps }
 
 // stepped records one scheduling decision and enforces the step limit.
 func (s *Sim) stepped() {
-	if s.abandoned.Load() {
-		parkAbandoned() // Run has returned without this run: its goroutines stop here for good
+	if p := s.pulse.Load(); p != 0 {
+		if p == pulseAbandoned {
+			parkAbandoned() // Run has returned without this run: its goroutines stop here for good
+		}
+		s.pulse.CompareAndSwap(pulseTick, 0) // not over a pulseAbandoned stored meanwhile
 	}
 	s.steps++
-	if s.pulse.Load() != 0 {
-		s.pulse.Store(0)
-	}
 	if s.cfg.MaxSteps > 0 && s.steps > s.cfg.MaxSteps && s.state == running {
 		s.fail(&LimitError{What: "steps", Limit: s.cfg.MaxSteps})
 	}

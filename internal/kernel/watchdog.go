@@ -63,7 +63,7 @@ func (w *watchdog) run() {
 		case <-w.quit:
 			return
 		case now := <-tick.C:
-			if w.s.pulse.Swap(1) == 0 { // a decision was made since the last tick
+			if w.s.pulse.Swap(pulseTick) == 0 { // a decision was made since the last tick
 				since = now
 				continue
 			}
