@@ -10,13 +10,22 @@ import (
 
 // rewriteSelect turns each select statement into a switch on simstd.Select:
 //
-//	switch sel0, sel1 := c1.RecvCase(), c2.SendCase(x); simstd.Select(false, sel0, sel1) {
+//	switch sel0, sel1, sel2 := c1.RecvCase(), c2.SendCase(x), c3.DiscardCase(); simstd.Select(false, sel0, sel1, sel2) {
 //	case 0:
-//		v, ok := sel0.Value, sel0.OK
+//		v, ok := sel0.Take2()
 //
 // The init statement evaluates the channel and send operands once, in source order, as select
 // does; receive assignments move to the top of their case body, where select performs them.
+// Take hands the case back for reuse once its value is read (see simstd.SelectCase), and is a
+// call, so that it happens before any call on the assignment's left side.
 // break and labels keep their meaning because a switch is also a break target.
+//
+// A select of one case and a default, the usual non-blocking send or receive, switches on
+// the channel's TrySend or TryRecv instead, which need no case value on the heap:
+//
+//	switch sel0 := c.TryRecv(); sel0.Case() {
+//	case 0:
+//		v := sel0.Value
 func rewriteSelect(c *fileCtx) {
 	terminal := terminalStmts(c.file)
 	dstutil.Apply(c.file, nil, func(cur *dstutil.Cursor) bool {
@@ -39,6 +48,7 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 	var names, inits []dst.Expr
 	var clauses []dst.Stmt
 	hasDefault := false
+	bound := false // a case's body reads its received value (used when there is one case)
 	for _, st := range s.Body.List {
 		cc := st.(*dst.CommClause)
 		clause := &dst.CaseClause{Body: cc.Body}
@@ -53,6 +63,7 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 			clause.List = []dst.Expr{&dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(len(names))}}
 			if assign != nil {
 				clause.Body = append([]dst.Stmt{assign}, clause.Body...)
+				bound = true
 			}
 			names = append(names, dst.NewIdent(name))
 			inits = append(inits, init)
@@ -67,8 +78,32 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 		Tag:  &dst.CallExpr{Fun: simstd("Select"), Args: append([]dst.Expr{dst.NewIdent(strconv.FormatBool(hasDefault))}, cloneExprs(names)...)},
 		Body: &dst.BlockStmt{List: clauses},
 	}
+	if len(names) == 1 && hasDefault {
+		return nonblockingSwitch(inits[0].(*dst.CallExpr), names[0].(*dst.Ident), bound, sw.Body)
+	}
 	if len(names) > 0 {
 		sw.Init = &dst.AssignStmt{Lhs: names, Tok: token.DEFINE, Rhs: inits}
+	}
+	return sw
+}
+
+// nonblockingSwitch builds the switch for a select of one case and a default. init is the
+// case, made by RecvCase or SendCase; bound tells whether body reads a received value
+// through name.
+func nonblockingSwitch(init *dst.CallExpr, name *dst.Ident, bound bool, body *dst.BlockStmt) *dst.SwitchStmt {
+	method := init.Fun.(*dst.SelectorExpr).Sel
+	sw := &dst.SwitchStmt{Body: body}
+	switch {
+	case method.Name == "SendCase":
+		method.Name = "TrySend"
+		sw.Tag = init
+	case bound:
+		method.Name = "TryRecv"
+		sw.Init = &dst.AssignStmt{Lhs: []dst.Expr{name}, Tok: token.DEFINE, Rhs: []dst.Expr{init}}
+		sw.Tag = methodCall(dst.NewIdent(name.Name), "Case")
+	default:
+		method.Name = "TryRecv"
+		sw.Tag = methodCall(init, "Case")
 	}
 	return sw
 }
@@ -82,19 +117,21 @@ func (c *fileCtx) selectCase(comm dst.Stmt, name string) (init dst.Expr, assign 
 			return methodCall(ch, "SendCase", s.Value), nil
 		}
 	case *dst.ExprStmt:
-		return c.recvCase(s.X), nil
+		return c.recvCase(s.X, "DiscardCase"), nil
 	case *dst.AssignStmt:
-		init = c.recvCase(s.Rhs[0])
-		rhs := []dst.Expr{&dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("Value")}}
+		init = c.recvCase(s.Rhs[0], "RecvCase")
+		take := "Take"
 		if len(s.Lhs) == 2 {
-			rhs = append(rhs, &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("OK")})
+			take = "Take2"
 		}
-		return init, &dst.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: rhs}
+		return init, &dst.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: []dst.Expr{methodCall(dst.NewIdent(name), take)}}
 	}
 	return nil, nil
 }
 
-func (c *fileCtx) recvCase(e dst.Expr) dst.Expr {
+// recvCase makes the case for the receive e with the Chan method that makes it: RecvCase when
+// the received value is wanted, DiscardCase when not.
+func (c *fileCtx) recvCase(e dst.Expr, method string) dst.Expr {
 	u, ok := unparen(e).(*dst.UnaryExpr)
 	if !ok || u.Op != token.ARROW {
 		c.finding(e, "select case", "it is not a channel operation simgen recognizes", "")
@@ -104,7 +141,7 @@ func (c *fileCtx) recvCase(e dst.Expr) dst.Expr {
 	if ch == nil {
 		return nil
 	}
-	return methodCall(ch, "RecvCase")
+	return methodCall(ch, method)
 }
 
 // emptySelect replaces select {}, which blocks forever.

@@ -12,7 +12,11 @@ type Chan[T any] = kernel.Chan[T]
 // NewChan returns a new channel with the given buffer size: make(chan T, size).
 func NewChan[T any](size int) *Chan[T] { return kernel.NewChan[T](size) }
 
-// SelectCase is one case of Select, made by Chan.RecvCase or Chan.SendCase.
+// SelectCase is one case of Select, made by Chan.RecvCase (case v, ok := <-c),
+// Chan.DiscardCase (case <-c) or Chan.SendCase (case c <- v). A case serves
+// one Select, which hands it back for reuse when done with it: only the case
+// that proceeded may be used afterwards, and only if made by RecvCase; its
+// Take or Take2 returns the value received and hands it back in turn.
 type SelectCase = kernel.SelectCase
 
 // RecvCase and SendCase are the two kinds of select case.
@@ -20,6 +24,10 @@ type (
 	RecvCase[T any] = kernel.RecvCase[T]
 	SendCase[T any] = kernel.SendCase[T]
 )
+
+// Polled is what Chan.TryRecv returns: a select with one receive case and a
+// default, as Chan.TrySend is for a send case.
+type Polled[T any] = kernel.Polled[T]
 
 // Select runs a select statement: it returns the index of the case that
 // proceeded, or -1 (hasDefault only) for the default case. With no case and

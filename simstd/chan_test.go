@@ -178,6 +178,45 @@ func TestSelectDefault(t *testing.T) {
 	})
 }
 
+// TrySend and TryRecv are a select of one case and a default.
+func TestTrySendTryRecv(t *testing.T) {
+	dual(t, func(t *testing.T) {
+		var nilc *simstd.Chan[int]
+		assert.Equal(t, -1, nilc.TrySend(1))
+		assert.Equal(t, -1, nilc.TryRecv().Case())
+
+		c := simstd.NewChan[int](0)
+		assert.Equal(t, -1, c.TrySend(1), "no receiver")
+		assert.Equal(t, -1, c.TryRecv().Case(), "no sender")
+
+		b := simstd.NewChan[int](1)
+		assert.Equal(t, 0, b.TrySend(5))
+		assert.Equal(t, -1, b.TrySend(6), "full")
+		p := b.TryRecv()
+		assert.Equal(t, 0, p.Case())
+		assert.Equal(t, 5, p.Value)
+		assert.True(t, p.OK)
+		assert.Equal(t, -1, b.TryRecv().Case(), "empty")
+
+		// A blocked partner completes either operation.
+		simstd.Go(func() { c.Send(7) })
+		for p = c.TryRecv(); p.Case() != 0; p = c.TryRecv() {
+		}
+		assert.Equal(t, 7, p.Value)
+		got := simstd.NewChan[int](1)
+		simstd.Go(func() { got.Send(c.Recv()) })
+		for c.TrySend(8) != 0 {
+		}
+		assert.Equal(t, 8, got.Recv())
+
+		c.Close()
+		p = c.TryRecv()
+		assert.Equal(t, 0, p.Case(), "closed is ready")
+		assert.False(t, p.OK)
+		assert.Equal(t, "send on closed channel", panicValue(func() { c.TrySend(1) }).(error).Error())
+	})
+}
+
 func TestSelectClosedIsReady(t *testing.T) {
 	dual(t, func(t *testing.T) {
 		c := simstd.NewChan[int](0)

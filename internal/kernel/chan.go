@@ -27,6 +27,13 @@ type Chan[T any] struct {
 	// timer marks the channel of a Go 1.23+ time.Timer or time.Ticker,
 	// which reports len and cap 0 like the runtime's synchronous timer channels.
 	timer bool
+
+	// spareRecv and spareSend each hold a select case on c that a finished
+	// select handed back, for the next select on c to reuse, or nil. Atomic
+	// because natively selects on one channel run in parallel; a case in
+	// either is referred to by nothing else.
+	spareRecv atomic.Pointer[RecvCase[T]]
+	spareSend atomic.Pointer[SendCase[T]]
 }
 
 // NewChan returns a channel with the given buffer capacity, like make(chan T, size).

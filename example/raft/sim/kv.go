@@ -138,10 +138,10 @@ func (s *Server) handleClient(cmd *Command, reply *ClientReply) error {
 
 	timer := time.NewTimer(clientWait)
 	defer timer.Stop()
-	switch sel0, sel1, sel2 := w.done.RecvCase(), timer.C.RecvCase(), s.done.RecvCase(); simstd.Select(false, sel0, sel1, sel2) {
+	switch sel0, sel1, sel2 := w.done.RecvCase(), timer.C.DiscardCase(), s.done.DiscardCase(); simstd.Select(false, sel0, sel1, sel2) {
 	case 0:
 //line ../kv.go:135
-		r := sel0.Value
+		r := sel0.Take()
 		reply.Value, reply.Err = r.value, r.err
 		if r.err == errNotLeader {
 			s.mu.Lock()

@@ -375,7 +375,7 @@ func (s *Server) electionLoop() {
 	timer := time.NewTimer(s.cfg.ElectionTimeout)
 	defer timer.Stop()
 	for {
-		switch sel0, sel1 := s.done.RecvCase(), timer.C.RecvCase(); simstd.Select(false, sel0, sel1) {
+		switch sel0, sel1 := s.done.DiscardCase(), timer.C.DiscardCase(); simstd.Select(false, sel0, sel1) {
 		case 0:
 			return
 		case 1:
@@ -510,7 +510,7 @@ func (s *Server) becomeLeader() {
 func (s *Server) wakeReplicators() {
 	for _, ch := range s.wake {
 		if ch != nil {
-			switch sel0 := ch.SendCase(struct{}{}); simstd.Select(true, sel0) {
+			switch ch.TrySend(struct{}{}) {
 			case 0:
 			default: // already pending
 			}
@@ -556,7 +556,7 @@ func (s *Server) replicator(peer, term int, wake *simstd.Chan[struct{}]) {
 		if err == nil && resp.AppendReply != nil && s.handleAppendReply(peer, &args, resp.AppendReply) {
 			continue // more to send, or a better nextIndex to try
 		}
-		switch sel0, sel1, sel2 := s.done.RecvCase(), ticker.C.RecvCase(), wake.RecvCase(); simstd.Select(false, sel0, sel1, sel2) {
+		switch sel0, sel1, sel2 := s.done.DiscardCase(), ticker.C.DiscardCase(), wake.DiscardCase(); simstd.Select(false, sel0, sel1, sel2) {
 		case 0:
 			return
 		case 1:
@@ -643,7 +643,7 @@ func (s *Server) advanceCommit() {
 
 // signalApply wakes the applier without blocking.
 func (s *Server) signalApply() {
-	switch sel0 := s.applyCh.SendCase(struct{}{}); simstd.Select(true, sel0) {
+	switch s.applyCh.TrySend(struct{}{}) {
 	case 0:
 	default: // a wake-up is already pending; it will see the new commitIndex
 	}
@@ -773,7 +773,7 @@ func (s *Server) applier() {
 	defer s.wg.Done()
 	var batch []Entry
 	for {
-		switch sel0, sel1 := s.done.RecvCase(), s.applyCh.RecvCase(); simstd.Select(false, sel0, sel1) {
+		switch sel0, sel1 := s.done.DiscardCase(), s.applyCh.DiscardCase(); simstd.Select(false, sel0, sel1) {
 		case 0:
 			return
 		case 1:
@@ -805,7 +805,7 @@ func (s *Server) applier() {
 
 // isClosed reports whether Close or a fatal error has stopped the server.
 func (s *Server) isClosed() bool {
-	switch sel0 := s.done.RecvCase(); simstd.Select(true, sel0) {
+	switch s.done.TryRecv().Case() {
 	case 0:
 		return true
 	default:
