@@ -102,6 +102,12 @@ type Net struct {
 
 	seq uint64 // packet sequence numbers, in send order
 
+	// free holds zeroed packets that no link, fault or handler refers to
+	// any more, for newPacket to reuse: a run sends a packet per segment.
+	// Only the run's goroutines and timers touch a Net, one at a time, so
+	// a plain list is enough.
+	free []*packet
+
 	spikeFactor float64
 	spikeUntil  int64
 
@@ -267,11 +273,36 @@ type packet struct {
 	srcAddr, dstAddr netip.AddrPort // SYN and UDP addressing
 	usrc             *UDPConn       // UDP: the sending socket (answered by ICMP)
 	udst             *UDPConn       // ICMP: the socket the error is for
-	data             []byte
+	data             []byte         // UDP payload (TCP's waits in the sender's stream)
+	size             int            // payload bytes, TCP and UDP
 }
 
 func (p *packet) String() string {
-	return fmt.Sprintf("%v %v->%v #%d (%d bytes)", p.kind, p.from, p.to, p.seq, len(p.data))
+	return fmt.Sprintf("%v %v->%v #%d (%d bytes)", p.kind, p.from, p.to, p.seq, p.size)
+}
+
+// newPacket returns a packet holding v, reusing a released one if any.
+func (n *Net) newPacket(v packet) *packet {
+	var p *packet
+	if k := len(n.free); k > 0 {
+		p = n.free[k-1]
+		n.free[k-1] = nil
+		n.free = n.free[:k-1]
+	} else {
+		p = new(packet)
+	}
+	*p = v
+	return p
+}
+
+// release gives back p once it is delivered, dropped or given up: nothing
+// may refer to it any more. Its zero kind marks it released until reused.
+func (n *Net) release(p *packet) {
+	if p.kind == 0 {
+		panic("simgen internal error: netsim packet released twice")
+	}
+	*p = packet{}
+	n.free = append(n.free, p)
 }
 
 // link is the one-way path between two nodes (or from a node to itself,
@@ -281,8 +312,8 @@ func (p *packet) String() string {
 type link struct {
 	net      *Net
 	from, to int
-	q        []*packet     // in flight, by (when, seq)
-	timer    *kernel.Timer // fires at q[0].when
+	q        pktQueue      // in flight, by (when, seq)
+	timer    *kernel.Timer // fires at q.first().when
 	last     int64         // latest delivery time handed out
 	cut      bool          // partitioned (lossy)
 	clog     bool          // clogged (nothing lost, nothing delivered)
@@ -365,7 +396,7 @@ func (n *Net) send(p *packet) {
 	n.stats.Sent++
 	n.event(evSend, p.seq<<8|uint64(p.kind))
 	if n.sim.Tracing() {
-		n.sim.Trace(kernel.TraceEvent{Kind: "net.send", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: len(p.data), Detail: p.describe()})
+		n.sim.Trace(kernel.TraceEvent{Kind: "net.send", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: p.size, Detail: p.describe()})
 	}
 	l.push(p)
 }
@@ -382,12 +413,7 @@ func (p *packet) describe() string {
 }
 
 func (l *link) push(p *packet) {
-	i := len(l.q)
-	for i > 0 && (l.q[i-1].when > p.when || l.q[i-1].when == p.when && l.q[i-1].seq > p.seq) {
-		i--
-	}
-	l.q = slices.Insert(l.q, i, p)
-	if i == 0 {
+	if l.q.insert(p) {
 		l.timer.Schedule(p.when)
 	}
 }
@@ -396,22 +422,69 @@ func (l *link) push(p *packet) {
 func (l *link) fire() {
 	n := l.net
 	now := n.now()
-	for len(l.q) > 0 && l.q[0].when <= now {
-		p := l.q[0]
-		l.q[0] = nil
-		l.q = l.q[1:]
-		n.arrive(l, p) // may queue more packets on l (loopback replies)
+	for l.q.len() > 0 && l.q.first().when <= now {
+		n.arrive(l, l.q.pop()) // may queue more packets on l (loopback replies)
 	}
-	if len(l.q) > 0 {
-		l.timer.Schedule(l.q[0].when)
+	if l.q.len() > 0 {
+		l.timer.Schedule(l.q.first().when)
 	}
 }
+
+// pktQueue is a link's packets in flight, ordered by (when, seq). Packets
+// leave from the front and nearly always join at the back, so it is a
+// slice with a moving start whose array is reused: compacted once half of
+// it is behind the start, instead of reallocated as the start moves on.
+type pktQueue struct {
+	ps   []*packet // ps[head:] are the packets; ps[:head] are nil
+	head int       // 0 whenever the queue is empty
+}
+
+func (q *pktQueue) len() int { return len(q.ps) - q.head }
+
+// first returns the packet due first; the queue must not be empty.
+func (q *pktQueue) first() *packet { return q.ps[q.head] }
+
+// pop removes and returns the packet due first.
+func (q *pktQueue) pop() *packet {
+	p := q.ps[q.head]
+	q.ps[q.head] = nil
+	q.head++
+	if q.head == len(q.ps) {
+		q.ps, q.head = q.ps[:0], 0
+	}
+	return p
+}
+
+// insert adds p in order and reports whether it is now due first.
+func (q *pktQueue) insert(p *packet) bool {
+	if len(q.ps) == cap(q.ps) && 2*q.head >= len(q.ps) && q.head > 0 {
+		k := copy(q.ps, q.ps[q.head:])
+		clear(q.ps[k:])
+		q.ps, q.head = q.ps[:k], 0
+	}
+	i := len(q.ps)
+	for i > q.head && (q.ps[i-1].when > p.when || q.ps[i-1].when == p.when && q.ps[i-1].seq > p.seq) {
+		i--
+	}
+	q.ps = slices.Insert(q.ps, i, p)
+	return i == q.head
+}
+
+// packets returns the queued packets, in order, in q's own array.
+func (q *pktQueue) packets() []*packet { return q.ps[q.head:] }
+
+// set makes ps, already in order, the queue's packets (and array).
+func (q *pktQueue) set(ps []*packet) { q.ps, q.head = ps, 0 }
 
 // arrive handles p at the end of l: it is delivered unless its sender died
 // since, or a fault on l holds or loses it.
 func (n *Net) arrive(l *link, p *packet) {
+	if p.kind == 0 {
+		panic("simgen internal error: netsim packet used after its release")
+	}
 	if p.from.Boot() != p.fromBoot {
 		n.drop(p, "sender killed") // its in-flight packets are gone
+		n.release(p)
 		return
 	}
 	cut, clog := l.state()
@@ -430,11 +503,12 @@ func (n *Net) arrive(l *link, p *packet) {
 		}
 	case cut:
 		n.drop(p, "partition")
+		n.release(p)
 	default:
 		n.stats.Delivered++
 		n.event(evDeliver, p.seq)
 		if n.sim.Tracing() {
-			n.sim.Trace(kernel.TraceEvent{Kind: "net.deliver", Node: p.to.Name(), Peer: p.from.Name(), Msg: p.seq, Size: len(p.data)})
+			n.sim.Trace(kernel.TraceEvent{Kind: "net.deliver", Node: p.to.Name(), Peer: p.from.Name(), Msg: p.seq, Size: p.size})
 		}
 		n.deliver(p)
 		if p.kind.reliable() && !l.loopback && p.src != nil && !p.src.dead && n.link(l.to, l.from).cutOnly() {
@@ -442,12 +516,13 @@ func (n *Net) arrive(l *link, p *packet) {
 			// lost, and it gives up after TCPTimeout unless the way back
 			// heals first.
 			p.lostAt = n.now()
-			p.data = nil
 			l.ackless = append(l.ackless, p)
 			if !l.rto.Pending() {
 				l.armRTO()
 			}
+			return
 		}
+		n.release(p)
 	}
 }
 
@@ -462,7 +537,7 @@ func (n *Net) drop(p *packet, reason string) {
 	n.stats.Dropped++
 	n.event(evDrop, p.seq)
 	if n.sim.Tracing() {
-		n.sim.Trace(kernel.TraceEvent{Kind: "net.drop", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: len(p.data), Reason: reason})
+		n.sim.Trace(kernel.TraceEvent{Kind: "net.drop", Node: p.from.Name(), Peer: p.to.Name(), Msg: p.seq, Size: p.size, Reason: reason})
 	}
 }
 
@@ -512,7 +587,13 @@ func (l *link) expire() {
 			dead = append(dead, p.src)
 		}
 	}
-	gone := func(p *packet) bool { return slices.Contains(dead, p.src) }
+	gone := func(p *packet) bool {
+		if slices.Contains(dead, p.src) {
+			n.release(p)
+			return true
+		}
+		return false
+	}
 	l.blocked = slices.DeleteFunc(l.blocked, gone)
 	l.ackless = slices.DeleteFunc(l.ackless, gone)
 	for _, c := range dead {
@@ -528,7 +609,11 @@ func (l *link) expire() {
 func (l *link) refresh() {
 	n := l.net
 	if len(l.ackless) > 0 && !n.link(l.to, l.from).cutOnly() {
-		l.ackless = nil // the way back healed: the retransmissions are acknowledged
+		// The way back healed: the retransmissions are acknowledged.
+		for _, p := range l.ackless {
+			n.release(p)
+		}
+		l.ackless = nil
 		if len(l.blocked) == 0 {
 			l.armRTO()
 		}
@@ -544,6 +629,7 @@ func (l *link) refresh() {
 		l.blocked = slices.DeleteFunc(l.blocked, func(p *packet) bool {
 			if !p.kind.reliable() {
 				n.drop(p, "partition")
+				n.release(p)
 				return true
 			}
 			if p.lostAt == 0 {
@@ -555,16 +641,16 @@ func (l *link) refresh() {
 		return
 	}
 	prev := n.now() + n.latency(l)
-	all := append(l.blocked, l.q...)
+	all := append(l.blocked, l.q.packets()...)
 	l.blocked = nil
 	for _, p := range all {
 		p.when = max(p.when, prev)
 		p.lostAt = 0
 		prev = p.when
 	}
-	l.q = all
+	l.q.set(all)
 	l.last = max(l.last, prev)
-	l.timer.Schedule(l.q[0].when)
+	l.timer.Schedule(l.q.first().when)
 	l.armRTO()
 }
 
@@ -610,7 +696,7 @@ func (n *Net) onNode(node *kernel.Node, ev kernel.NodeEvent) {
 	n.event(evKill, uint64(id))
 	for _, c := range slices.Clone(h.conns) {
 		if p := c.peer; p != nil && !p.dead && p.host.node != node && c.established() {
-			n.send(&packet{kind: pktRST, from: node, to: p.host.node, src: c, dst: p})
+			n.send(n.newPacket(packet{kind: pktRST, from: node, to: p.host.node, src: c, dst: p}))
 		}
 		c.kill()
 	}
@@ -710,9 +796,9 @@ func (n *Net) ResetConns(a, b *kernel.Node) {
 		if p == nil || p.dead || p.host.node != b || !c.established() {
 			continue
 		}
-		n.send(&packet{kind: pktRST, from: b, to: a, src: p, dst: c})
+		n.send(n.newPacket(packet{kind: pktRST, from: b, to: a, src: p, dst: c}))
 		if a != b {
-			n.send(&packet{kind: pktRST, from: a, to: b, src: c, dst: p})
+			n.send(n.newPacket(packet{kind: pktRST, from: a, to: b, src: c, dst: p}))
 		}
 	}
 }

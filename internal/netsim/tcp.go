@@ -243,10 +243,12 @@ type Conn struct {
 	soErr   syscall.Errno // pending error, reported once by the next read or write
 	linger  int           // SetLinger; 0 makes Close reset the connection
 
-	rbuf      [][]byte // received, unread, in order
-	rlen      int      // bytes in rbuf
-	rcvWindow int      // bound on the peer's unacked (the receive buffer)
-	unacked   int      // bytes sent and not yet read by the peer's application
+	// out is what c sent that the peer's application has not consumed
+	// (read, or discarded after CloseRead): its in-flight and unread bytes,
+	// which the peer's rcvWindow bounds.
+	out       stream
+	rlen      int // bytes received and unread: the first rlen of peer.out
+	rcvWindow int // bound on the peer's out (the receive buffer)
 
 	readers, writers waitq
 	rdl, wdl         deadline
@@ -322,13 +324,14 @@ func (c *Conn) fail(errno syscall.Errno) {
 // sendRST resets the connection at the peer.
 func (c *Conn) sendRST() {
 	if p := c.peer; p != nil && !p.dead {
-		c.net.send(&packet{kind: pktRST, from: c.host.node, to: p.host.node, src: c, dst: p})
+		c.net.send(c.net.newPacket(packet{kind: pktRST, from: c.host.node, to: p.host.node, src: c, dst: p}))
 	}
 }
 
-func (c *Conn) segment(kind pktKind, data []byte) {
+// segment sends the peer a FIN, or the last size bytes of c.out.
+func (c *Conn) segment(kind pktKind, size int) {
 	p := c.peer
-	c.net.send(&packet{kind: kind, from: c.host.node, to: p.host.node, src: c, dst: p, data: data})
+	c.net.send(c.net.newPacket(packet{kind: kind, from: c.host.node, to: p.host.node, src: c, dst: p, size: size}))
 }
 
 // DialOptions are the options of a TCP dial.
@@ -424,7 +427,7 @@ func (n *Net) Dial(g *kernel.G, network string, laddr, raddr *net.TCPAddr, opts 
 }
 
 func (c *Conn) sendSYN(dst *kernel.Node) {
-	c.net.send(&packet{kind: pktSYN, from: c.host.node, to: dst, src: c, srcAddr: c.local, dstAddr: c.remote})
+	c.net.send(c.net.newPacket(packet{kind: pktSYN, from: c.host.node, to: dst, src: c, srcAddr: c.local, dstAddr: c.remote}))
 }
 
 func (c *Conn) retrySYN(dst *kernel.Node) {
@@ -458,14 +461,14 @@ func (n *Net) onSYN(p *packet) {
 	if s := c.peer; s != nil {
 		// A retransmitted SYN: the SYN-ACK was slow or held.
 		if !s.dead && !c.established() {
-			n.send(&packet{kind: pktSYNACK, from: p.to, to: p.from, src: s, dst: c})
+			n.send(n.newPacket(packet{kind: pktSYNACK, from: p.to, to: p.from, src: s, dst: c}))
 		}
 		return
 	}
 	h := n.host(p.to)
 	l := h.findListener(p.dstAddr)
 	if l == nil {
-		n.send(&packet{kind: pktRST, from: p.to, to: p.from, dst: c})
+		n.send(n.newPacket(packet{kind: pktRST, from: p.to, to: p.from, dst: c}))
 		return
 	}
 	if len(l.backlog) >= n.cfg.Backlog {
@@ -477,14 +480,14 @@ func (n *Net) onSYN(p *packet) {
 	s.peer, c.peer = c, s
 	l.backlog = append(l.backlog, s)
 	l.waiters.wakeAll(n.sim)
-	n.send(&packet{kind: pktSYNACK, from: p.to, to: p.from, src: s, dst: c})
+	n.send(n.newPacket(packet{kind: pktSYNACK, from: p.to, to: p.from, src: s, dst: c}))
 }
 
 func (n *Net) onSYNACK(p *packet) {
 	c := p.dst
 	if c.dead || c.peer != p.src {
 		if !p.src.dead {
-			n.send(&packet{kind: pktRST, from: p.to, to: p.from, src: c, dst: p.src})
+			n.send(n.newPacket(packet{kind: pktRST, from: p.to, to: p.from, src: c, dst: p.src}))
 		}
 		return
 	}
@@ -502,7 +505,7 @@ func (n *Net) onSegment(p *packet) {
 	switch {
 	case c.dead:
 		if p.src != nil && !p.src.dead {
-			n.send(&packet{kind: pktRST, from: p.to, to: p.from, src: c, dst: p.src})
+			n.send(n.newPacket(packet{kind: pktRST, from: p.to, to: p.from, src: c, dst: p.src}))
 		}
 		return
 	case c.closed:
@@ -516,21 +519,20 @@ func (n *Net) onSegment(p *packet) {
 		c.finRcvd = true
 		c.readers.wakeAll(n.sim)
 	case c.rdShut:
-		c.credit(p.src, len(p.data))
+		p.src.out.discard(p.size)
+		c.credit(p.src, p.size)
 	default:
-		c.rbuf = append(c.rbuf, p.data)
-		c.rlen += len(p.data)
+		c.rlen += p.size
 		c.readers.wakeAll(n.sim)
 	}
 }
 
-// credit tells the sender that k of its bytes were consumed: window updates
-// take no time.
+// credit tells the sender that k of its bytes were consumed (they left its
+// out): window updates take no time.
 func (c *Conn) credit(sender *Conn, k int) {
 	if sender == nil || k == 0 {
 		return
 	}
-	sender.unacked -= k
 	sender.writers.wakeAll(c.net.sim)
 }
 
@@ -584,17 +586,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 		case len(b) == 0:
 			return 0, nil
 		case c.rlen > 0:
-			k := 0
-			for k < len(b) && len(c.rbuf) > 0 {
-				m := copy(b[k:], c.rbuf[0])
-				k += m
-				if m == len(c.rbuf[0]) {
-					c.rbuf[0] = nil
-					c.rbuf = c.rbuf[1:]
-				} else {
-					c.rbuf[0] = c.rbuf[0][m:]
-				}
-			}
+			k := c.peer.out.read(b[:min(len(b), c.rlen)])
 			c.rlen -= k
 			c.credit(c.peer, k)
 			return k, nil
@@ -633,10 +625,10 @@ func (c *Conn) Write(b []byte) (int, error) {
 		case len(b) == 0:
 			return n, nil
 		}
-		if avail := c.peer.rcvWindow - c.unacked; avail > 0 {
+		if avail := c.peer.rcvWindow - c.out.len(); avail > 0 {
 			k := min(avail, len(b))
-			c.segment(pktData, slices.Clone(b[:k]))
-			c.unacked += k
+			c.out.write(b[:k])
+			c.segment(pktData, k)
 			n += k
 			b = b[k:]
 			continue
@@ -672,7 +664,7 @@ func (c *Conn) Close() error {
 	}
 	if !c.finSent {
 		c.finSent = true
-		c.segment(pktFIN, nil)
+		c.segment(pktFIN, 0)
 	}
 	if c.finRcvd {
 		c.die()
@@ -691,7 +683,7 @@ func (c *Conn) CloseWrite() error {
 	}
 	if !c.finSent {
 		c.finSent = true
-		c.segment(pktFIN, nil)
+		c.segment(pktFIN, 0)
 		c.writers.wakeAll(c.net.sim)
 	}
 	return nil
@@ -707,8 +699,11 @@ func (c *Conn) CloseRead() error {
 		return c.opErr("close", sysErr("shutdown", syscall.ENOTCONN))
 	}
 	c.rdShut = true
-	c.credit(c.peer, c.rlen)
-	c.rbuf, c.rlen = nil, 0
+	if c.rlen > 0 {
+		c.peer.out.discard(c.rlen)
+		c.credit(c.peer, c.rlen)
+		c.rlen = 0
+	}
 	c.readers.wakeAll(c.net.sim)
 	return nil
 }

@@ -260,7 +260,7 @@ func (u *UDPConn) send(dst netip.AddrPort, b []byte) {
 	}
 	data := slices.Clone(b)
 	for range copies {
-		n.send(&packet{kind: pktUDP, from: h.node, to: node, srcAddr: src, dstAddr: dst, usrc: u, data: data})
+		n.send(n.newPacket(packet{kind: pktUDP, from: h.node, to: node, srcAddr: src, dstAddr: dst, usrc: u, data: data, size: len(data)}))
 	}
 }
 
@@ -270,7 +270,7 @@ func (n *Net) onDatagram(p *packet) {
 	u := h.findUDP(p.dstAddr, p.srcAddr)
 	if u == nil {
 		if p.usrc != nil {
-			n.send(&packet{kind: pktICMP, from: p.to, to: p.from, udst: p.usrc})
+			n.send(n.newPacket(packet{kind: pktICMP, from: p.to, to: p.from, udst: p.usrc}))
 		}
 		return
 	}

@@ -9,26 +9,35 @@ import (
 // waitq holds the goroutines blocked on one condition of a socket. Waking
 // empties it; each woken goroutine re-examines the socket and queues again
 // if it must go on waiting.
-type waitq struct{ ws []*kernel.Waiter }
+//
+// ws holds the waiters by value and keeps its array across wakeAll, so that
+// a socket's steady traffic allocates nothing to block on it. Only
+// goroutines of the socket's run wait (enter makes sure), so every waiter is
+// a simulated goroutine's.
+type waitq struct{ ws []kernel.Waiter }
 
 // wait parks g until the next wakeAll. reason appears in deadlock reports.
 func (q *waitq) wait(g *kernel.G, reason string) {
-	w := kernel.NewWaiter(g)
+	w := *kernel.NewWaiter(g)
 	q.ws = append(q.ws, w)
 	w.Block(reason)
 }
 
+// wakeAll makes every waiter runnable. Waking only queues a goroutine, none
+// runs before wakeAll returns, so nothing joins q while it is read and its
+// array can be reused at once.
 func (q *waitq) wakeAll(s *kernel.Sim) {
-	if len(q.ws) == 0 {
+	ws := q.ws
+	if len(ws) == 0 {
 		return
 	}
-	ws := q.ws
-	q.ws = nil
-	for _, w := range ws {
-		if !w.Stale() {
-			w.Wake(s)
+	for i := range ws {
+		if !ws[i].Stale() {
+			ws[i].Wake(s)
 		}
 	}
+	clear(ws) // let the woken goroutines be collected once they end
+	q.ws = ws[:0]
 }
 
 // deadline is a socket's read or write deadline on the virtual clock.
