@@ -19,12 +19,29 @@ type Timer struct {
 // belongs to the node of the calling goroutine (the default node when called
 // from the driver); SetNode changes that.
 func (s *Sim) NewTimer(f func()) *Timer {
+	t := new(Timer)
+	s.InitTimer(t, f)
+	return t
+}
+
+// InitTimer makes *t what NewTimer(f) returns: an unscheduled timer of s,
+// on the caller's node, with no description. It lets a shim embed a timer in
+// its own struct, saving an allocation, and reuse it once it is idle: t must
+// be a zero Timer or one that is not pending, and whose callback is not
+// about to run.
+func (s *Sim) InitTimer(t *Timer, f func()) {
+	if t.sim != nil && t.idx >= 0 {
+		panic("simgen internal error: InitTimer of a pending timer")
+	}
 	n := s.nodes[0]
 	if g := s.running; g != nil {
 		n = g.node
 	}
-	return &Timer{sim: s, node: n, f: f, idx: -1}
+	*t = Timer{sim: s, node: n, f: f, idx: -1}
 }
+
+// Sim returns the simulation t belongs to.
+func (t *Timer) Sim() *Sim { return t.sim }
 
 // Describe says what t is for ("time.Sleep", "net deadline"), for traces.
 func (t *Timer) Describe(what string) { t.what = what }

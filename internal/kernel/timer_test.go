@@ -129,3 +129,41 @@ func TestTimerHeapManyRandom(t *testing.T) {
 		prev = tm.when
 	}
 }
+
+// TestInitTimer checks that an embedded timer works like a new one and can
+// be reused once idle, but not while pending.
+func TestInitTimer(t *testing.T) {
+	var log []string
+	r := Run(Config{Seed: 1}, func() {
+		s := Current().sim
+		var tm Timer
+		s.InitTimer(&tm, func() { log = append(log, fmt.Sprint("a ", s.Now())) })
+		assert.False(t, tm.Pending())
+		assert.Same(t, s, tm.Sim())
+		assert.Same(t, Current().node, tm.node)
+		tm.ScheduleAfter(time.Second)
+		assert.Panics(t, func() { s.InitTimer(&tm, func() {}) })
+		sleep(2 * time.Second)
+		s.InitTimer(&tm, func() { log = append(log, fmt.Sprint("b ", s.Now())) })
+		tm.ScheduleAfter(time.Second)
+		sleep(2 * time.Second)
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, []string{"a 1s", "b 3s"}, log)
+}
+
+// BenchmarkTimerReschedule keeps 256 timers pending and reschedules one per
+// op, in turn, to a random instant, as deadlines and retransmission timers
+// are: ns/op is a cancel plus a schedule in a heap of that size.
+func BenchmarkTimerReschedule(b *testing.B) {
+	s := newSim(Config{Seed: 1})
+	ts := make([]*Timer, 256)
+	for i := range ts {
+		ts[i] = s.NewTimer(func() {})
+		ts[i].Schedule(int64(s.rng.Uint64() % uint64(time.Hour)))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ts[i%len(ts)].Schedule(int64(s.rng.Uint64() % uint64(time.Hour)))
+	}
+}

@@ -484,7 +484,7 @@ func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, Cance
 	if cur, ok := parent.Deadline(); ok && cur.Before(d) {
 		return WithCancel(parent) // the current deadline is already sooner
 	}
-	c := &timerCtx{deadline: d}
+	c := &timerCtx{deadline: d, cause: cause}
 	c.cancelCtx.propagateCancel(parent, c)
 	dur := simtime.Until(d)
 	if dur <= 0 {
@@ -494,9 +494,7 @@ func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, Cance
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err == nil {
-		c.timer = simtime.AfterFunc(dur, func() {
-			c.cancel(true, DeadlineExceeded, cause)
-		})
+		c.arm(dur)
 	}
 	return c, func() {
 		kernel.SyncPoint()
@@ -504,13 +502,58 @@ func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, Cance
 	}
 }
 
-// timerCtx is a cancelCtx with a deadline, enforced by a simstd/time timer.
+// timerCtx is a cancelCtx with a deadline. Made in a simulation, it is
+// enforced by a kernel timer of its own, which does exactly what a
+// simstd/time AfterFunc would (the same timer operations, and a new
+// goroutine to cancel the context) without that timer's allocations;
+// otherwise by a simstd/time AfterFunc on the real clock.
 type timerCtx struct {
 	cancelCtx
-	timer *simtime.Timer // cancels at the deadline; guarded by cancelCtx.mu, nil once cancelled
+	// The fields below are guarded by cancelCtx.mu.
 
+	timer *simtime.Timer // the real-clock timer, if made natively; nil once cancelled
+	// kt is the virtual-clock timer, if made in a simulation. It belongs
+	// to that simulation, and only its goroutines may cancel it.
+	kt kernel.Timer
+	// ktArmed says kt is to expire c when it fires; false once c is
+	// cancelled (kt is then cancelled too, or left to fire as a no-op when
+	// cancelled from outside its simulation) or kt has fired.
+	ktArmed bool
+	node    *kernel.Node // where kt's goroutine runs: the node of the goroutine that made c
+
+	cause    error     // the cause recorded when the deadline passes; immutable
 	deadline time.Time // immutable
 }
+
+// arm starts the timer that cancels c after dur > 0, on the caller's clock.
+// c.mu is held.
+func (c *timerCtx) arm(dur time.Duration) {
+	g := kernel.Current()
+	if g == nil {
+		c.timer = simtime.AfterFunc(dur, c.expire)
+		return
+	}
+	s := g.Sim()
+	s.InitTimer(&c.kt, c.fire)
+	c.kt.Describe("time.AfterFunc") // what it was, for unchanged traces
+	c.kt.ScheduleAfter(dur)
+	c.ktArmed, c.node = true, g.Node()
+}
+
+// fire is kt's callback, on the simulation's driver: like an AfterFunc
+// timer, it starts a goroutine that expires c.
+func (c *timerCtx) fire() {
+	c.mu.Lock()
+	armed, node := c.ktArmed, c.node
+	c.ktArmed = false
+	c.mu.Unlock()
+	if armed {
+		c.kt.Sim().Spawn(c.expire, node)
+	}
+}
+
+// expire cancels c because its deadline passed.
+func (c *timerCtx) expire() { c.cancel(true, DeadlineExceeded, c.cause) }
 
 func (c *timerCtx) Deadline() (deadline time.Time, ok bool) { return c.deadline, true }
 
@@ -529,6 +572,12 @@ func (c *timerCtx) cancel(removeFromParent bool, err, cause error) {
 	if c.timer != nil {
 		c.timer.Stop()
 		c.timer = nil
+	}
+	if c.ktArmed {
+		c.ktArmed = false
+		if g := kernel.Current(); g != nil && g.Sim() == c.kt.Sim() {
+			c.kt.Cancel()
+		}
 	}
 	c.mu.Unlock()
 }

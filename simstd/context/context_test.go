@@ -299,3 +299,132 @@ func TestDeterminism(t *testing.T) {
 	assert.Equal(t, a.Hash, b.Hash)
 	assert.Equal(t, a.Steps, b.Steps)
 }
+
+// withTimeoutViaAfterFunc is WithTimeout as it was before deadlines in a
+// simulation had kernel timers of their own: enforced by a simstd/time
+// AfterFunc. TestDeadlineTimerLikeAfterFunc holds the two to the same
+// scheduling.
+func withTimeoutViaAfterFunc(parent Context, d time.Duration) (Context, CancelFunc) {
+	c := &timerCtx{deadline: simtime.Now().Add(d)}
+	c.cancelCtx.propagateCancel(parent, c)
+	c.mu.Lock()
+	c.timer = simtime.AfterFunc(d, c.expire)
+	c.mu.Unlock()
+	return c, func() {
+		kernel.SyncPoint()
+		c.cancel(true, Canceled, nil)
+	}
+}
+
+// deadlines has goroutines on several nodes race deadlines against early
+// cancels and against each other, with withTimeout.
+func deadlines(withTimeout func(Context, time.Duration) (Context, CancelFunc)) func() {
+	return func() {
+		s := kernel.Current().Sim()
+		out := kernel.NewChan[int](0)
+		for n := range 3 {
+			_, err := s.NewNode(string(rune('a'+n)), func() {
+				for i := range 4 {
+					simstd.Go(func() {
+						ctx, cancel := withTimeout(Background(), time.Duration(i%3+1)*time.Millisecond)
+						if i%2 == 0 {
+							simtime.Sleep(time.Millisecond)
+							cancel()
+						}
+						ctx.Done().Recv()
+						out.Send(n*10 + i)
+					})
+				}
+			})
+			if err != nil {
+				panic(err)
+			}
+		}
+		for range 12 {
+			out.Recv()
+		}
+	}
+}
+
+func TestDeadlineTimerLikeAfterFunc(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		a := simstd.Run(simstd.Config{Seed: seed}, deadlines(WithTimeout))
+		b := simstd.Run(simstd.Config{Seed: seed}, deadlines(withTimeoutViaAfterFunc))
+		require.NoError(t, a.Err)
+		require.NoError(t, b.Err)
+		assert.Equal(t, b.Hash, a.Hash, "seed %d", seed)
+		assert.Equal(t, b.Steps, a.Steps, "seed %d", seed)
+	}
+}
+
+// TestDeadlineGoroutineOnNode checks that the goroutine expiring a context
+// runs on the node of the goroutine that made it, as AfterFunc's does.
+func TestDeadlineGoroutineOnNode(t *testing.T) {
+	var want, got *kernel.Node
+	r := simstd.Run(simstd.Config{Seed: 3}, func() {
+		on := kernel.NewChan[*kernel.Node](1)
+		var err error
+		want, err = kernel.Current().Sim().NewNode("a", func() {
+			ctx, cancel := WithTimeout(Background(), time.Second)
+			defer cancel()
+			AfterFunc(ctx, func() { on.Send(kernel.Current().Node()) })
+			ctx.Done().Recv()
+		})
+		if err != nil {
+			panic(err)
+		}
+		got = on.Recv()
+	})
+	require.NoError(t, r.Err)
+	assert.Same(t, want, got)
+}
+
+// TestCancelTakesDeadlineOffClock checks that cancelling in the simulation
+// unschedules the deadline: with nothing else pending, a blocked run is
+// deadlocked at once instead of first running the clock to the deadline.
+func TestCancelTakesDeadlineOffClock(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		_, cancel := WithTimeout(Background(), time.Hour)
+		cancel()
+		kernel.NewChan[int](0).Recv()
+	})
+	require.Error(t, r.Err)
+	assert.Zero(t, r.Elapsed)
+}
+
+// TestDeadlineCancelledNatively cancels a simulation's context from a native
+// goroutine, which may not touch the simulation's timers: the deadline timer
+// still fires, but starts no goroutine.
+func TestDeadlineCancelledNatively(t *testing.T) {
+	var err error
+	var next uint64
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		ctx, cancel := WithTimeout(Background(), time.Second)
+		done := make(chan struct{})
+		go func() { cancel(); close(done) }()
+		<-done
+		simtime.Sleep(2 * time.Second)
+		err = ctx.Err()
+		ids := kernel.NewChan[uint64](1)
+		simstd.Go(func() { ids.Send(kernel.Current().ID()) })
+		next = ids.Recv()
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, Canceled, err)
+	assert.Equal(t, uint64(2), next, "no goroutine was started before this one")
+}
+
+// BenchmarkWithTimeout is a context with a timeout per op, cancelled before
+// it expires: a request's deadline.
+func BenchmarkWithTimeout(b *testing.B) {
+	b.ReportAllocs()
+	r := simstd.Run(simstd.Config{Seed: 1, Watchdog: -1}, func() {
+		for range b.N {
+			_, cancel := WithTimeout(Background(), time.Second)
+			cancel()
+		}
+	})
+	if r.Err != nil {
+		b.Fatal(r.Err)
+	}
+}

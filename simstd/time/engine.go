@@ -13,17 +13,18 @@ import (
 // made at package initialization and reset inside a simulation, or outlive
 // the simulation that made it.
 //
-// Every arming gets a new sequence number, captured by the callback it
-// schedules; Stop and Reset bump the number, so a callback that was already
-// on its way (a real timer racing with Stop, a kernel timer of another
-// simulation that could not be cancelled) finds itself stale and does
-// nothing. The whole delivery happens under mu, which is why a value can
-// never arrive after Stop or Reset has returned.
+// Stop and Reset cancel the kernel timer when they run in its simulation,
+// and otherwise abandon it: it may still fire there (a simulation's timers
+// are its own goroutines' to touch), but its callback finds it is no longer
+// the engine's and does nothing. A real timer racing with Stop is made stale
+// the same way, by an arming sequence number its callback captures. The whole
+// delivery happens under mu, which is why a value can never arrive after
+// Stop or Reset has returned.
 //
 // mu is a real mutex held only for non-blocking work (no scheduling point
 // ever happens under it), so simulated and native goroutines can share it.
 type engine struct {
-	// Set at creation, then immutable:
+	// Set by init, then immutable:
 	c     *kernel.Chan[Time] // the channel values are delivered on; nil for AfterFunc
 	f     func()             // AfterFunc's function; nil for channel timers
 	async bool               // pre-Go 1.23 channel semantics (asynctimerchan=1)
@@ -33,20 +34,34 @@ type engine struct {
 
 	period Duration // a Ticker's interval; 0 for a one-shot Timer
 	active bool     // armed: a one-shot that has not fired, or a running Ticker
-	seq    uint64   // arming generation; callbacks armed under another seq are stale
 
-	sim  *kernel.Sim   // the simulation whose clock drives the armed engine; nil: the real clock
-	kt   *kernel.Timer // the armed kernel timer when sim != nil
-	node *kernel.Node  // node of the goroutine that armed it, inherited by AfterFunc's goroutine
+	// sim is the simulation whose clock drives the armed engine; nil: the
+	// real clock, or disarmed.
+	sim *kernel.Sim
+	// kt is the kernel timer the engine arms in a simulation, kept from one
+	// arming to the next to save its allocation. It is pending only while the
+	// engine is armed in sim; while sim is nil no simulation refers to it, so
+	// that the next arming may take it to another simulation. nil before the
+	// first arming in a simulation, and once a disarm could not cancel it.
+	kt *kernel.Timer
+	// fire is kt's callback, made with kt: it delivers if kt is still the
+	// engine's.
+	fire func()
+	// ktv holds the first kt, saving another allocation; once abandoned it
+	// is never used again.
+	ktv  kernel.Timer
+	node *kernel.Node // node of the goroutine that armed it, inherited by AfterFunc's goroutine
 
+	seq  uint64      // real timer generation; rt callbacks armed under another seq are stale
 	rt   *time.Timer // the armed real timer when sim == nil
 	next time.Time   // when rt fires (the tick's nominal time, sent on c)
 }
 
-// newEngine returns an engine for a channel timer (f nil) or an AfterFunc
-// timer, with the channel mode of the process.
-func newEngine(f func()) *engine {
-	e := &engine{f: f, async: asyncTimerChan()}
+// init makes e an engine for a channel timer (f nil) or an AfterFunc timer,
+// with the channel mode of the process. e is part of the allocation of its
+// Timer or Ticker.
+func (e *engine) init(f func()) {
+	e.f, e.async = f, asyncTimerChan()
 	if f == nil {
 		// A buffer of one, as in the runtime; in the synchronous mode the
 		// channel hides it (len and cap 0) and Stop/Reset empty it.
@@ -55,7 +70,6 @@ func newEngine(f func()) *engine {
 			kernel.MarkTimer(e.c)
 		}
 	}
-	return e
 }
 
 // start arms a new engine.
@@ -87,19 +101,32 @@ func (e *engine) reset(d, period Duration) bool {
 
 // arm schedules the engine on the caller's clock. e.mu is held.
 func (e *engine) arm(d Duration) {
-	e.seq++
 	e.active = true
-	seq := e.seq
 	if g := kernel.Current(); g != nil {
 		s := g.Sim()
 		e.sim, e.node = s, g.Node()
-		e.kt = s.NewTimer(func() { e.fireSim(s, seq) })
-		e.kt.Describe(e.kind())
-		e.kt.ScheduleAfter(d)
+		kt := e.simTimer()
+		s.InitTimer(kt, e.fire) // kt is idle: bind it to s and the caller's node
+		kt.Describe(e.kind())
+		kt.ScheduleAfter(d)
 		return
 	}
+	e.seq++
+	seq := e.seq
 	e.next = time.Now().Add(max(d, 0))
 	e.rt = time.AfterFunc(d, func() { e.fireReal(seq) })
+}
+
+// simTimer returns kt, making it if need be. e.mu is held.
+func (e *engine) simTimer() *kernel.Timer {
+	if e.kt == nil {
+		kt := &e.ktv
+		if e.fire != nil {
+			kt = new(kernel.Timer) // ktv was abandoned
+		}
+		e.kt, e.fire = kt, func() { e.fireSim(kt) }
+	}
+	return e.kt
 }
 
 // kind names e for traces.
@@ -118,18 +145,20 @@ func (e *engine) kind() string {
 func (e *engine) disarm() bool {
 	pending := e.active
 	e.active = false
-	e.seq++
 	if e.rt != nil {
+		e.seq++
 		e.rt.Stop()
 		e.rt = nil
 	}
-	if e.kt != nil {
+	if e.sim != nil {
 		// Only the simulation's own goroutines may touch its timer heap;
-		// from anywhere else the bumped seq makes the kernel timer a no-op.
+		// from anywhere else kt is left to fire as a no-op.
 		if g := kernel.Current(); g != nil && g.Sim() == e.sim {
 			e.kt.Cancel()
+		} else {
+			e.kt = nil
 		}
-		e.kt, e.sim = nil, nil
+		e.sim = nil
 	}
 	if !e.async && e.c != nil && kernel.Drain(e.c) {
 		pending = true // fired, but the value was never received
@@ -137,17 +166,18 @@ func (e *engine) disarm() bool {
 	return pending
 }
 
-// fireSim is the kernel timer callback: it runs on the simulation's driver,
-// between goroutines.
-func (e *engine) fireSim(s *kernel.Sim, seq uint64) {
+// fireSim is the callback of the kernel timer kt: it runs on the
+// simulation's driver, between goroutines.
+func (e *engine) fireSim(kt *kernel.Timer) {
 	e.mu.Lock()
-	if seq != e.seq || !e.active {
+	if kt != e.kt || !e.active {
 		e.mu.Unlock()
 		return
 	}
-	when := e.kt.When()
+	s := kt.Sim()
+	when := kt.When()
 	if e.period > 0 {
-		e.kt.Schedule(addClamped(int64(when), int64(e.period)))
+		kt.Schedule(addClamped(int64(when), int64(e.period)))
 	} else {
 		e.active = false
 	}

@@ -16,9 +16,17 @@ func NewTicker(d Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
 	}
-	e := newEngine(nil)
-	e.start(d, d)
-	return &Ticker{C: e.c, e: e}
+	a := new(tickerAlloc)
+	a.e.init(nil)
+	a.e.start(d, d)
+	a.t = Ticker{C: a.e.c, e: &a.e}
+	return &a.t
+}
+
+// tickerAlloc is a Ticker with its engine, allocated together.
+type tickerAlloc struct {
+	t Ticker
+	e engine
 }
 
 // Tick is NewTicker(d).C, except that it returns nil for d <= 0.

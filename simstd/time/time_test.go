@@ -355,3 +355,167 @@ func TestDeterminism(t *testing.T) {
 	assert.Equal(t, a.Steps, b.Steps)
 	assert.Equal(t, a.Elapsed, b.Elapsed)
 }
+
+// TestSleepersReused runs rounds of goroutines sleeping at once for
+// different durations: the sleepers of one round are reused by the next, and
+// each goroutine must wake exactly when its own sleep ends. A sleeper put
+// back while still armed, or waking the goroutine it served before, breaks
+// the wake-up times or panics in Ready.
+func TestSleepersReused(t *testing.T) {
+	var late []Duration
+	var idle int
+	r := simstd.Run(simstd.Config{Seed: 9}, func() {
+		woke := kernel.NewChan[Duration](0)
+		for range 3 {
+			start := Now()
+			for i := range 6 {
+				d := Duration((i*5)%6+1) * Millisecond
+				simstd.Go(func() {
+					Sleep(d)
+					woke.Send(Since(start) - d)
+				})
+			}
+			for range 6 {
+				late = append(late, woke.Recv())
+			}
+		}
+		idle = len(kernel.Current().Sim().Ext(sleepersKey{}, newSleepers).(*sleepers).idle)
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, make([]Duration, 18), late, "every goroutine wakes when its sleep ends")
+	assert.Equal(t, 6, idle, "the sleepers of one round serve the next")
+}
+
+// TestSleepOnKilledNode checks that a sleeper lost with its goroutine (its
+// node killed mid-sleep) leaves the others working.
+func TestSleepOnKilledNode(t *testing.T) {
+	var woke []Duration
+	r := simstd.Run(simstd.Config{Seed: 2}, func() {
+		s := kernel.Current().Sim()
+		n, err := s.NewNode("n", func() {
+			Sleep(Hour)
+			panic("woke on a killed node")
+		})
+		if err != nil {
+			panic(err)
+		}
+		Sleep(Millisecond)
+		if err := n.Kill(); err != nil {
+			panic(err)
+		}
+		for range 3 {
+			Sleep(Second)
+			woke = append(woke, s.Now())
+		}
+		Sleep(Hour)
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, []Duration{Second + Millisecond, 2*Second + Millisecond, 3*Second + Millisecond}, woke)
+}
+
+// TestTimerReusesKernelTimer checks that Reset in the simulation that armed
+// a Timer reuses its kernel timer, and that a Timer stopped from outside
+// its simulation abandons the kernel timer, which then fires as a no-op
+// while the Timer goes on with a new one.
+func TestTimerReusesKernelTimer(t *testing.T) {
+	setMode(t, modeSync)
+	var got []Duration
+	var reused, abandoned bool
+	r := simstd.Run(simstd.Config{Seed: 4}, func() {
+		tm := NewTimer(Second)
+		first := tm.e.kt
+		tm.Reset(2 * Second) // pending: cancelled and rescheduled
+		got = append(got, tm.C.Recv().Sub(kernel.Epoch))
+		tm.Reset(Second)
+		reused = tm.e.kt == first
+
+		// A native Stop cannot touch the simulation's heap.
+		done := make(chan bool)
+		go func() { done <- tm.Stop() }()
+		if !<-done {
+			panic("native Stop of a pending timer returned false")
+		}
+		abandoned = tm.e.kt == nil
+		tm.Reset(2 * Second) // the abandoned timer still fires, at 3s
+		got = append(got, tm.C.Recv().Sub(kernel.Epoch))
+		Sleep(Hour)
+		requireNoValue(t, tm.C)
+	})
+	require.NoError(t, r.Err)
+	assert.True(t, reused, "Reset in the same simulation reuses the kernel timer")
+	assert.True(t, abandoned, "a Stop from outside the simulation abandons it")
+	assert.Equal(t, []Duration{2 * Second, 4 * Second}, got)
+}
+
+// TestTimerAcrossSimulations takes one Timer through two simulations in
+// turn: stopped in the first, its idle kernel timer moves to the second;
+// left fired in the first, it is abandoned there.
+func TestTimerAcrossSimulations(t *testing.T) {
+	setMode(t, modeSync)
+	var tm *Timer
+	var got []Time
+	var kts []*kernel.Timer
+	run := func(f func()) {
+		t.Helper()
+		require.NoError(t, simstd.Run(simstd.Config{Seed: 6}, f).Err)
+		kts = append(kts, tm.e.kt)
+	}
+	run(func() {
+		tm = NewTimer(Second)
+		tm.Stop()
+	})
+	run(func() {
+		assert.False(t, tm.Reset(Second))
+		got = append(got, tm.C.Recv())
+		tm.Reset(Second) // fires at 2s, unreceived
+		Sleep(3 * Second)
+	})
+	run(func() {
+		assert.True(t, tm.Reset(Second), "the unreceived value is pending")
+		got = append(got, tm.C.Recv())
+		Sleep(Hour)
+		requireNoValue(t, tm.C)
+	})
+	assert.Equal(t, []Time{kernel.Epoch.Add(Second), kernel.Epoch.Add(Second)}, got)
+	assert.Same(t, &tm.e.ktv, kts[0])
+	assert.Same(t, kts[0], kts[1], "an idle kernel timer moves to the next simulation")
+	assert.NotSame(t, kts[1], kts[2], "one last armed in another simulation is abandoned")
+}
+
+// benchSim runs f in a simulation, for benchmarks of the simulated clock.
+func benchSim(b *testing.B, f func()) {
+	b.ReportAllocs()
+	r := simstd.Run(simstd.Config{Seed: 1, Watchdog: -1}, f)
+	if r.Err != nil {
+		b.Fatal(r.Err)
+	}
+}
+
+func BenchmarkSleep(b *testing.B) {
+	benchSim(b, func() {
+		for range b.N {
+			Sleep(Millisecond)
+		}
+	})
+}
+
+// BenchmarkTimerStop is a Timer per op, stopped before it fires: a
+// request's timeout.
+func BenchmarkTimerStop(b *testing.B) {
+	benchSim(b, func() {
+		for range b.N {
+			NewTimer(Second).Stop()
+		}
+	})
+}
+
+// BenchmarkTimerReset is a Timer reset and fired per op: an election timer.
+func BenchmarkTimerReset(b *testing.B) {
+	benchSim(b, func() {
+		tm := NewTimer(Millisecond)
+		for range b.N {
+			tm.C.Recv()
+			tm.Reset(Millisecond)
+		}
+	})
+}

@@ -17,9 +17,7 @@ type Timer struct {
 // at least d: on the virtual clock inside a simulation, on the real clock
 // outside.
 func NewTimer(d Duration) *Timer {
-	e := newEngine(nil)
-	e.start(d, 0)
-	return &Timer{C: e.c, e: e}
+	return newTimer(d, nil)
 }
 
 // After waits for d to elapse and then sends the current time on the
@@ -30,9 +28,23 @@ func After(d Duration) *kernel.Chan[Time] { return NewTimer(d).C }
 // simulated goroutine of the caller's simulation, on the caller's node).
 // The returned Timer's C is nil; its Stop cancels the call.
 func AfterFunc(d Duration, f func()) *Timer {
-	e := newEngine(f)
-	e.start(d, 0)
-	return &Timer{e: e}
+	return newTimer(d, f)
+}
+
+// timerAlloc is a Timer with its engine, allocated together.
+type timerAlloc struct {
+	t Timer
+	e engine
+}
+
+// newTimer returns a started Timer: a channel timer if f is nil, else an
+// AfterFunc timer.
+func newTimer(d Duration, f func()) *Timer {
+	a := new(timerAlloc)
+	a.e.init(f)
+	a.e.start(d, 0)
+	a.t = Timer{C: a.e.c, e: &a.e}
+	return &a.t
 }
 
 // Stop prevents the Timer from firing. It returns true if the call stops the
