@@ -214,3 +214,62 @@ func TestStreamsUnderFaults(t *testing.T) {
 		assert.Less(t, complete, clients, "seed %d: the faults broke no connection", seed)
 	}
 }
+
+// A connection that times out behind a cut loses the segments still in
+// flight along with the lost ones they follow: after the heal its peer reads
+// nothing more (a receiver delivers no byte past a gap). The writer sends a
+// byte a millisecond, so segments are in flight when the timeout fires.
+func TestNoBytesAfterTimeout(t *testing.T) {
+	var got []byte
+	var atHeal int
+	var werr error
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		n := netsim.Of(kernel.Current().Sim())
+		n.SetConfig(netsim.Config{Latency: netsim.Fixed(3 * time.Millisecond), TCPTimeout: time.Second})
+		srv := simstd.NewNode("a", func() {
+			ln, err := snet.Listen("tcp", ":80")
+			if err != nil {
+				panic(err)
+			}
+			c, err := ln.Accept()
+			if err != nil {
+				panic(err)
+			}
+			c.SetReadDeadline(simtime.Now().Add(5 * time.Second))
+			buf := make([]byte, 100)
+			for {
+				m, err := c.Read(buf)
+				got = append(got, buf[:m]...)
+				if err != nil {
+					return
+				}
+			}
+		})
+		cli := simstd.NewNode("c", nil)
+		simtime.Sleep(time.Millisecond)
+		cli.Go(func() {
+			c, err := snet.Dial("tcp", "a:80")
+			if err != nil {
+				panic(err)
+			}
+			for i := 0; ; i++ {
+				if _, werr = c.Write([]byte{byte(i % 251)}); werr != nil {
+					return
+				}
+				simtime.Sleep(time.Millisecond)
+			}
+		})
+		simtime.Sleep(100 * time.Millisecond)
+		n.Cut(cli.Kernel(), srv.Kernel(), true)
+		simtime.Sleep(time.Second + 50*time.Millisecond) // past the client's timeout
+		atHeal = len(got)
+		n.Cut(cli.Kernel(), srv.Kernel(), false)
+		simtime.Sleep(10 * time.Second)
+	})
+	require.NoError(t, r.Err)
+	require.Error(t, werr, "the writer's connection timed out")
+	for i, b := range got {
+		require.Equal(t, byte(i%251), b, "byte %d", i)
+	}
+	assert.Equal(t, atHeal, len(got), "bytes read after the heal, from a connection that had timed out")
+}

@@ -596,6 +596,13 @@ func (l *link) expire() {
 	}
 	l.blocked = slices.DeleteFunc(l.blocked, gone)
 	l.ackless = slices.DeleteFunc(l.ackless, gone)
+	// Their segments still in flight are gone too: they follow the lost
+	// ones, which will never arrive, and a receiver delivers no byte past
+	// a gap. (A timer set for one of them fires on an empty or later head,
+	// which fire handles.)
+	if len(dead) > 0 {
+		l.q.set(slices.DeleteFunc(l.q.packets(), gone))
+	}
 	for _, c := range dead {
 		c.fail(syscall.ETIMEDOUT)
 	}
