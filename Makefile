@@ -27,6 +27,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1000000x -count $(BENCH_COUNT) ./internal/kernel
 	$(GO) test -run '^$$' -bench 'Contention' -benchtime 500000x -count $(BENCH_COUNT) ./simstd/sync
 	$(GO) test -run '^$$' -bench . -count $(BENCH_COUNT) ./simstd/net ./simstd/os
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 50000x -count $(BENCH_COUNT) ./internal/netsim ./simstd/time ./simstd/context
 	$(GO) test -run '^$$' -bench . -benchtime 10x -count 3 ./tests/raft
 	@$(GO) build -o .simgen-bench ./cmd/simgen
 	@for j in 1 2; do echo "== simgen test ./example/bank --seeds 1-200 --keep-going -j $$j"; \

@@ -48,7 +48,7 @@ func bare(sc Scenario) Scenario {
 // the speed of a simulation is the program's work per virtual second, so
 // x-realtime is reported against ops/vs.
 func BenchmarkCluster5Load(b *testing.B) {
-	for _, think := range []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, time.Second} {
+	for _, think := range []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, time.Second} {
 		b.Run("think="+think.String(), func(b *testing.B) {
 			sc := bare(scenario(5, Swarm))
 			sc.Think = think

@@ -46,6 +46,10 @@ func violations(out []byte) []string {
 // (SIMGEN_MUTANT_SEEDS overrides it).
 var mutantSeeds = envInt("SIMGEN_MUTANT_SEEDS", 400)
 
+// mutantFrom is the hunt's first seed (SIMGEN_MUTANT_FROM): other values
+// give independent samples of the seeds a mutant takes to be caught.
+var mutantFrom = envInt("SIMGEN_MUTANT_FROM", 1)
+
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
@@ -90,7 +94,7 @@ func TestMutants(t *testing.T) {
 			start := time.Now()
 			cmd := exec.Command(bin, "-test.run=^TestHunt$", "-test.count=1")
 			cmd.Dir = filepath.Join(root, "tests", "raft")
-			cmd.Env = append(os.Environ(), "SIMGEN_HUNT=1", fmt.Sprintf("SIMGEN_SEEDS=1-%d", mutantSeeds), "SIMGEN_OUT="+t.TempDir())
+			cmd.Env = append(os.Environ(), "SIMGEN_HUNT=1", fmt.Sprintf("SIMGEN_SEEDS=%d-%d", mutantFrom, mutantFrom+mutantSeeds-1), "SIMGEN_OUT="+t.TempDir())
 			out, err := cmd.CombinedOutput()
 			wall := time.Since(start)
 			if err == nil {
