@@ -16,8 +16,8 @@ import (
 //
 // The init statement evaluates the channel and send operands once, in source order, as select
 // does; receive assignments move to the top of their case body, where select performs them.
-// Take hands the case back for reuse once its value is read (see simstd.SelectCase), and is a
-// call, so that it happens before any call on the assignment's left side.
+// Take reads the value and hands the case back for reuse (see simstd.SelectCase). Until then the
+// case is nobody else's, so in m[f()] = <-c a select in f, which runs first, cannot reuse it.
 // break and labels keep their meaning because a switch is also a break target.
 //
 // A select of one case and a default, the usual non-blocking send or receive, switches on
@@ -25,7 +25,7 @@ import (
 //
 //	switch sel0 := c.TryRecv(); sel0.Case() {
 //	case 0:
-//		v := sel0.Value
+//		v := sel0.Take()
 func rewriteSelect(c *fileCtx) {
 	terminal := terminalStmts(c.file)
 	dstutil.Apply(c.file, nil, func(cur *dstutil.Cursor) bool {
