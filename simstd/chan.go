@@ -5,7 +5,8 @@ import "github.com/simgen/simgen/internal/kernel"
 // Chan is a channel; *Chan[T] stands for chan T, <-chan T and chan<- T in
 // generated code, and a nil *Chan is a nil channel. Its methods follow the
 // Go specification: Send (c <- v), Recv (<-c), Recv2 (v, ok := <-c), Close,
-// Len, Cap and Range (for v := range c). The messages of the panics they raise
+// Len, Cap and Range (for v := range c); TrySend and TryRecv are a select of
+// one case and a default. The messages of the panics they raise
 // are the Go runtime's ("send on closed channel", "close of nil channel", …).
 type Chan[T any] = kernel.Chan[T]
 
