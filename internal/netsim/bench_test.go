@@ -20,14 +20,7 @@ func benchTCP(b *testing.B, size int, stream bool) {
 	b.ResetTimer()
 	r := simstd.Run(simstd.Config{Seed: 1}, func() {
 		simstd.NewNode("srv", func() {
-			ln, err := snet.Listen("tcp", ":80")
-			if err != nil {
-				panic(err)
-			}
-			c, err := ln.Accept()
-			if err != nil {
-				panic(err)
-			}
+			c := acceptOne(":80")
 			io.Copy(c, c)
 		})
 		simtime.Sleep(time.Millisecond)

@@ -2,6 +2,7 @@ package netsim_test
 
 import (
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -227,14 +228,7 @@ func TestNoBytesAfterTimeout(t *testing.T) {
 		n := netsim.Of(kernel.Current().Sim())
 		n.SetConfig(netsim.Config{Latency: netsim.Fixed(3 * time.Millisecond), TCPTimeout: time.Second})
 		srv := simstd.NewNode("a", func() {
-			ln, err := snet.Listen("tcp", ":80")
-			if err != nil {
-				panic(err)
-			}
-			c, err := ln.Accept()
-			if err != nil {
-				panic(err)
-			}
+			c := acceptOne(":80")
 			c.SetReadDeadline(simtime.Now().Add(5 * time.Second))
 			buf := make([]byte, 100)
 			for {
@@ -272,4 +266,18 @@ func TestNoBytesAfterTimeout(t *testing.T) {
 		require.Equal(t, byte(i%251), b, "byte %d", i)
 	}
 	assert.Equal(t, atHeal, len(got), "bytes read after the heal, from a connection that had timed out")
+}
+
+// acceptOne listens on addr and returns the first connection accepted. A
+// failure panics, which fails the run: the test's setup went wrong.
+func acceptOne(addr string) net.Conn {
+	ln, err := snet.Listen("tcp", addr)
+	if err != nil {
+		panic(err)
+	}
+	c, err := ln.Accept()
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
