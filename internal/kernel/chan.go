@@ -41,7 +41,20 @@ func NewChan[T any](size int) *Chan[T] {
 	if size < 0 {
 		panic(RuntimeError("makechan: size out of range"))
 	}
+	if size == 1 {
+		// Common (a timer's channel, a wake-up signal): one allocation for
+		// the channel and its buffer.
+		c1 := new(chanOf1[T])
+		c1.c.buf = c1.buf[:]
+		return &c1.c
+	}
 	return &Chan[T]{buf: make([]T, size)}
+}
+
+// chanOf1 is a channel allocated together with its buffer of one.
+type chanOf1[T any] struct {
+	c   Chan[T]
+	buf [1]T
 }
 
 // RuntimeError is a panic value with the message the Go runtime uses for the
