@@ -20,8 +20,9 @@ import (
 // case is nobody else's, so in m[f()] = <-c a select in f, which runs first, cannot reuse it.
 // break and labels keep their meaning because a switch is also a break target.
 //
-// A select of one case and a default, the usual non-blocking send or receive, switches on
-// the channel's TrySend or TryRecv instead, which need no case value on the heap:
+// A select of one case switches on the channel operation itself, as the Go compiler turns it
+// into one: TrySend or TryRecv with a default (the usual non-blocking send or receive),
+// SelectSend or SelectRecv without:
 //
 //	switch sel0 := c.TryRecv(); sel0.Case() {
 //	case 0:
@@ -78,8 +79,8 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 		Tag:  &dst.CallExpr{Fun: simstd("Select"), Args: append([]dst.Expr{dst.NewIdent(strconv.FormatBool(hasDefault))}, cloneExprs(names)...)},
 		Body: &dst.BlockStmt{List: clauses},
 	}
-	if len(names) == 1 && hasDefault {
-		return nonblockingSwitch(inits[0].(*dst.CallExpr), names[0].(*dst.Ident), bound, sw.Body)
+	if len(names) == 1 {
+		return oneCaseSwitch(inits[0].(*dst.CallExpr), names[0].(*dst.Ident), bound, hasDefault, sw.Body)
 	}
 	if len(names) > 0 {
 		sw.Init = &dst.AssignStmt{Lhs: names, Tok: token.DEFINE, Rhs: inits}
@@ -87,22 +88,32 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 	return sw
 }
 
-// nonblockingSwitch builds the switch for a select of one case and a default. init is the
-// case, made by RecvCase or SendCase; bound tells whether body reads a received value
-// through name.
-func nonblockingSwitch(init *dst.CallExpr, name *dst.Ident, bound bool, body *dst.BlockStmt) *dst.SwitchStmt {
+// oneCaseSwitch builds the switch for a select of one case, and a default if hasDefault. init
+// is the case, made by RecvCase, DiscardCase or SendCase; bound tells whether body reads a
+// received value through name. Like the Go compiler, it turns the select into the channel
+// operation itself: TrySend or TryRecv with a default, SelectSend or SelectRecv (a plain send
+// or receive) without one, so that a blocked goroutine reports "chan receive" as in Go.
+func oneCaseSwitch(init *dst.CallExpr, name *dst.Ident, bound, hasDefault bool, body *dst.BlockStmt) *dst.SwitchStmt {
 	method := init.Fun.(*dst.SelectorExpr).Sel
+	send := method.Name == "SendCase"
+	switch {
+	case send && hasDefault:
+		method.Name = "TrySend"
+	case send:
+		method.Name = "SelectSend"
+	case hasDefault:
+		method.Name = "TryRecv"
+	default:
+		method.Name = "SelectRecv"
+	}
 	sw := &dst.SwitchStmt{Body: body}
 	switch {
-	case method.Name == "SendCase":
-		method.Name = "TrySend"
+	case send:
 		sw.Tag = init
 	case bound:
-		method.Name = "TryRecv"
 		sw.Init = &dst.AssignStmt{Lhs: []dst.Expr{name}, Tok: token.DEFINE, Rhs: []dst.Expr{init}}
 		sw.Tag = methodCall(dst.NewIdent(name.Name), "Case")
 	default:
-		method.Name = "TryRecv"
 		sw.Tag = methodCall(init, "Case")
 	}
 	return sw

@@ -6,7 +6,7 @@ import "github.com/simgen/simgen/internal/kernel"
 // generated code, and a nil *Chan is a nil channel. Its methods follow the
 // Go specification: Send (c <- v), Recv (<-c), Recv2 (v, ok := <-c), Close,
 // Len, Cap and Range (for v := range c); TrySend and TryRecv are a select of
-// one case and a default. The messages of the panics they raise
+// one case and a default, SelectSend and SelectRecv one without. The messages of the panics they raise
 // are the Go runtime's ("send on closed channel", "close of nil channel", …).
 type Chan[T any] = kernel.Chan[T]
 
@@ -26,8 +26,8 @@ type (
 	SendCase[T any] = kernel.SendCase[T]
 )
 
-// Polled is what Chan.TryRecv returns: a select with one receive case and a
-// default, as Chan.TrySend is for a send case.
+// Polled is what Chan.TryRecv and Chan.SelectRecv return: a select with one
+// receive case, with a default and without.
 type Polled[T any] = kernel.Polled[T]
 
 // Select runs a select statement: it returns the index of the case that

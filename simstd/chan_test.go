@@ -217,6 +217,47 @@ func TestTrySendTryRecv(t *testing.T) {
 	})
 }
 
+// SelectSend and SelectRecv are a select of one case and no default: the
+// operation itself.
+func TestSelectSendSelectRecv(t *testing.T) {
+	dual(t, func(t *testing.T) {
+		c := simstd.NewChan[int](0)
+		simstd.Go(func() { c.Send(7) })
+		p := c.SelectRecv()
+		assert.Equal(t, 0, p.Case())
+		v, ok := p.Take2()
+		assert.Equal(t, 7, v)
+		assert.True(t, ok)
+
+		got := simstd.NewChan[int](1)
+		simstd.Go(func() { got.Send(c.Recv()) })
+		assert.Equal(t, 0, c.SelectSend(8))
+		assert.Equal(t, 8, got.Recv())
+
+		c.Close()
+		p = c.SelectRecv()
+		assert.Equal(t, 0, p.Case())
+		assert.False(t, p.OK)
+		assert.Equal(t, "send on closed channel", panicValue(func() { c.SelectSend(1) }).(error).Error())
+	})
+}
+
+// A goroutine blocked in a select of one case waits as in Go's goroutine
+// dumps, where the compiler made it the channel operation.
+func TestSelectOfOneCaseBlocksAsItsOperation(t *testing.T) {
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		c := simstd.NewChan[int](0)
+		var nilc *simstd.Chan[int]
+		simstd.Go(func() { nilc.SelectRecv() })
+		c.SelectRecv()
+	})
+	var dl *simstd.DeadlockError
+	require.ErrorAs(t, r.Err, &dl)
+	msg := dl.Error()
+	assert.Contains(t, msg, "goroutine 1 [chan receive]")
+	assert.Contains(t, msg, "[chan receive (nil chan)]")
+}
+
 func TestSelectClosedIsReady(t *testing.T) {
 	dual(t, func(t *testing.T) {
 		c := simstd.NewChan[int](0)

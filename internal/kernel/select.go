@@ -377,7 +377,21 @@ func (c *Chan[T]) TrySend(v T) int {
 	return 0
 }
 
-// Polled is the outcome of TryRecv.
+// SelectSend is a select with one case, sending v on c, and no default: the
+// send itself (Go compiles it so), which returns 0, the case that ran.
+func (c *Chan[T]) SelectSend(v T) int {
+	c.Send(v)
+	return 0
+}
+
+// SelectRecv is a select with one case, receiving from c, and no default: the
+// receive itself, as SelectSend is for a send.
+func (c *Chan[T]) SelectRecv() Polled[T] {
+	v, ok := c.Recv2()
+	return Polled[T]{Value: v, OK: ok, ready: true}
+}
+
+// Polled is the outcome of TryRecv or SelectRecv.
 type Polled[T any] struct {
 	Value T    // what v, ok := <-c gave, when Case is 0
 	OK    bool // see Value
