@@ -38,8 +38,9 @@
 // with a fresh latency once the link heals. A sender whose segment waited
 // longer than Config.TCPTimeout (30 s), or whose delivered segments went
 // unacknowledged that long because the way back was cut, fails with
-// ETIMEDOUT; its segments still in flight are lost with it, since the
-// receiver would deliver nothing past the gap. A clogged link holds everything, UDP included, and loses
+// ETIMEDOUT. Its segments that never arrived are lost, and so are those in
+// flight behind them (a receiver delivers nothing past a gap); where only the
+// ACKs were lost, the segments in flight still arrive. A clogged link holds everything, UDP included, and loses
 // nothing. Faults apply per one-way link or per node; a node's loopback is
 // never faulted. A latency spike multiplies the latency of packets sent
 // during it.

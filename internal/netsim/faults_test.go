@@ -221,8 +221,33 @@ func TestStreamsUnderFaults(t *testing.T) {
 // nothing more (a receiver delivers no byte past a gap). The writer sends a
 // byte a millisecond, so segments are in flight when the timeout fires.
 func TestNoBytesAfterTimeout(t *testing.T) {
-	var got []byte
-	var atHeal int
+	tr := timeoutRun(t, false)
+	assert.Equal(t, tr.atHeal, len(tr.got), "bytes read after the heal, from a connection that had timed out")
+	assert.Less(t, len(tr.got), tr.written)
+}
+
+// When only the way back is cut, every segment arrives and only the ACKs
+// are lost: the writer times out, but its peer reads every byte written,
+// those in flight at the timeout included.
+func TestAcklessTimeoutLosesNoBytes(t *testing.T) {
+	tr := timeoutRun(t, true)
+	assert.Equal(t, tr.written, len(tr.got))
+}
+
+// timeoutTrace is what timeoutRun saw.
+type timeoutTrace struct {
+	written int    // bytes the writer's Writes accepted
+	got     []byte // bytes the reader read, in order
+	atHeal  int    // len(got) when the cut healed
+}
+
+// timeoutRun has a client write byte i%251 every millisecond to a server
+// over 3 ms of latency and cuts the way to the server (or, if back, only the
+// way back) for 50 ms longer than the 1 s TCP timeout; the reader reads
+// until its deadline, 5 s in. Every byte read must be the next one written,
+// and the writer must have timed out.
+func timeoutRun(t *testing.T, back bool) timeoutTrace {
+	var tr timeoutTrace
 	var werr error
 	r := simstd.Run(simstd.Config{Seed: 1}, func() {
 		n := netsim.Of(kernel.Current().Sim())
@@ -233,7 +258,7 @@ func TestNoBytesAfterTimeout(t *testing.T) {
 			buf := make([]byte, 100)
 			for {
 				m, err := c.Read(buf)
-				got = append(got, buf[:m]...)
+				tr.got = append(tr.got, buf[:m]...)
 				if err != nil {
 					return
 				}
@@ -250,22 +275,27 @@ func TestNoBytesAfterTimeout(t *testing.T) {
 				if _, werr = c.Write([]byte{byte(i % 251)}); werr != nil {
 					return
 				}
+				tr.written++
 				simtime.Sleep(time.Millisecond)
 			}
 		})
+		from, to := cli.Kernel(), srv.Kernel()
+		if back {
+			from, to = to, from
+		}
 		simtime.Sleep(100 * time.Millisecond)
-		n.Cut(cli.Kernel(), srv.Kernel(), true)
+		n.Cut(from, to, true)
 		simtime.Sleep(time.Second + 50*time.Millisecond) // past the client's timeout
-		atHeal = len(got)
-		n.Cut(cli.Kernel(), srv.Kernel(), false)
+		tr.atHeal = len(tr.got)
+		n.Cut(from, to, false)
 		simtime.Sleep(10 * time.Second)
 	})
 	require.NoError(t, r.Err)
 	require.Error(t, werr, "the writer's connection timed out")
-	for i, b := range got {
+	for i, b := range tr.got {
 		require.Equal(t, byte(i%251), b, "byte %d", i)
 	}
-	assert.Equal(t, atHeal, len(got), "bytes read after the heal, from a connection that had timed out")
+	return tr
 }
 
 // acceptOne listens on addr and returns the first connection accepted. A

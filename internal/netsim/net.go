@@ -83,8 +83,8 @@ func (c Config) withDefaults() Config {
 type Stats struct {
 	Sent      uint64 // packets sent (TCP segments including SYN, FIN and RST; UDP datagrams)
 	Delivered uint64 // packets that reached their destination node
-	Dropped   uint64 // lost: UDP loss, partitions (except retransmitted TCP), killed senders, full queues
-	Stalled   uint64 // packets held by a clog or a partition and delivered later
+	Dropped   uint64 // lost: UDP loss, partitions (except retransmitted TCP), killed senders, full queues, timed-out TCP connections
+	Stalled   uint64 // packets held by a clog or a partition: delivered later, or lost if their connection times out
 	Resets    uint64 // TCP connections reset (RST received, or timed out)
 }
 
@@ -587,21 +587,42 @@ func (l *link) expire() {
 			dead = append(dead, p.src)
 		}
 	}
-	gone := func(p *packet) bool {
-		if slices.Contains(dead, p.src) {
-			n.release(p)
-			return true
-		}
-		return false
-	}
-	l.blocked = slices.DeleteFunc(l.blocked, gone)
-	l.ackless = slices.DeleteFunc(l.ackless, gone)
-	// Their segments still in flight are gone too: they follow the lost
-	// ones, which will never arrive, and a receiver delivers no byte past
-	// a gap. (A timer set for one of them fires on an empty or later head,
+	// A blocked segment of theirs never arrived, and neither will those in
+	// flight behind it: a receiver delivers no byte past a gap. Those are
+	// lost. An ack-less one did arrive (only its ACK was lost), so behind
+	// it there is no gap and the segments in flight still arrive. (A timer
+	// set for a segment taken out of q fires on an empty or later head,
 	// which fire handles.)
-	if len(dead) > 0 {
-		l.q.set(slices.DeleteFunc(l.q.packets(), gone))
+	var gapped []*Conn
+	lose := func(p *packet) {
+		n.drop(p, "connection timed out")
+		n.release(p)
+	}
+	l.blocked = slices.DeleteFunc(l.blocked, func(p *packet) bool {
+		if !slices.Contains(dead, p.src) {
+			return false
+		}
+		if !slices.Contains(gapped, p.src) {
+			gapped = append(gapped, p.src)
+		}
+		lose(p)
+		return true
+	})
+	l.ackless = slices.DeleteFunc(l.ackless, func(p *packet) bool {
+		if !slices.Contains(dead, p.src) {
+			return false
+		}
+		n.release(p) // delivered already
+		return true
+	})
+	if len(gapped) > 0 {
+		l.q.set(slices.DeleteFunc(l.q.packets(), func(p *packet) bool {
+			if !slices.Contains(gapped, p.src) {
+				return false
+			}
+			lose(p)
+			return true
+		}))
 	}
 	for _, c := range dead {
 		c.fail(syscall.ETIMEDOUT)
