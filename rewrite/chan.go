@@ -140,18 +140,41 @@ func (c *fileCtx) rewriteRecv(cur *dstutil.Cursor, n *dst.UnaryExpr) {
 	if ch == nil {
 		return
 	}
-	method := "Recv"
+	var ok dst.Expr // where a two-value receive's ok goes
 	switch p := cur.Parent().(type) {
 	case *dst.AssignStmt:
 		if len(p.Lhs) == 2 && len(p.Rhs) == 1 {
-			method = "Recv2"
+			ok = p.Lhs[1]
 		}
 	case *dst.ValueSpec:
 		if len(p.Names) == 2 && len(p.Values) == 1 {
-			method = "Recv2"
+			ok = p.Names[1]
 		}
 	}
-	c.replace(cur, n, methodCall(ch, method))
+	if ok == nil {
+		c.replace(cur, n, methodCall(ch, "Recv"))
+		return
+	}
+	c.replace(cur, n, c.okAs(ok, methodCall(ch, "Recv2")))
+}
+
+// okAs returns recv, a two-value receive (Recv2 or Take2), wrapped in simstd.OkAs[B] when its
+// ok goes to a variable of a named boolean type B: Go's ok is an untyped boolean, which such a
+// variable takes, but the methods return a bool.
+func (c *fileCtx) okAs(ok dst.Expr, recv dst.Expr) dst.Expr {
+	t := c.typeOf(ok)
+	if t == nil || types.Identical(t, types.Typ[types.Bool]) {
+		return recv
+	}
+	if b, isBasic := t.Underlying().(*types.Basic); !isBasic || b.Kind() != types.Bool {
+		return recv // an interface: it takes a bool as it would the untyped one
+	}
+	typ, err := c.typeExpr(t)
+	if err != nil {
+		c.finding(ok, "receive into "+types.TypeString(t, nil), "simgen cannot name the type in the variant", "receive into a bool and convert it")
+		return recv
+	}
+	return &dst.CallExpr{Fun: &dst.IndexExpr{X: simstd("OkAs"), Index: typ}, Args: []dst.Expr{recv}}
 }
 
 func (c *fileCtx) rewriteChanBuiltin(cur *dstutil.Cursor, n *dst.CallExpr) {

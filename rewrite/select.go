@@ -131,11 +131,11 @@ func (c *fileCtx) selectCase(comm dst.Stmt, name string) (init dst.Expr, assign 
 		return c.recvCase(s.X, "DiscardCase"), nil
 	case *dst.AssignStmt:
 		init = c.recvCase(s.Rhs[0], "RecvCase")
-		take := "Take"
+		rhs := dst.Expr(methodCall(dst.NewIdent(name), "Take"))
 		if len(s.Lhs) == 2 {
-			take = "Take2"
+			rhs = c.okAs(s.Lhs[1], methodCall(dst.NewIdent(name), "Take2"))
 		}
-		return init, &dst.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: []dst.Expr{methodCall(dst.NewIdent(name), take)}}
+		return init, &dst.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: []dst.Expr{rhs}}
 	}
 	return nil, nil
 }

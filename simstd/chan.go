@@ -34,3 +34,9 @@ type Polled[T any] = kernel.Polled[T]
 // proceeded, or -1 (hasDefault only) for the default case. With no case and
 // no default it blocks forever, like select {}.
 func Select(hasDefault bool, cases ...SelectCase) int { return kernel.Select(hasDefault, cases...) }
+
+// OkAs passes on the value and ok of a two-value receive with ok converted to
+// B, for v, ok = <-c where ok is a variable of a named boolean type: Go's ok is
+// an untyped boolean, which such a variable takes, but Recv2 and Take2 return
+// a bool.
+func OkAs[B ~bool, T any](v T, ok bool) (T, B) { return v, B(ok) }
