@@ -293,10 +293,15 @@ func (s *Server) Status() Status {
 
 // Log returns a copy of the log. Raft numbers entries from 1; position 0
 // holds a placeholder {Index: 0, Term: 0}, so that Log()[i].Index == i.
-func (s *Server) Log() []Entry {
+func (s *Server) Log() []Entry { return s.AppendLog(nil) }
+
+// AppendLog appends the log, as Log returns it, to dst and returns the
+// extended slice, so an observer that reads the log often can reuse one
+// buffer.
+func (s *Server) AppendLog(dst []Entry) []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Entry(nil), s.log...)
+	return append(dst, s.log...)
 }
 
 func (s *Server) logf(format string, args ...any) {

@@ -34,10 +34,13 @@ type Op struct {
 // learned: porcupine may place it anywhere after its call.
 const Unknown = int64(1<<62 - 1)
 
-// Applied is one entry a server reported applying.
+// Applied is one entry a server reported applying. It holds no pointers, so
+// the garbage collector need not scan the longest record of a run: every
+// server applies every command, and Cmd names its one copy in
+// Observations.Cmds.
 type Applied struct {
 	Server, Index, Term int
-	Cmd                 raft.Command
+	Cmd                 int   // the command, as an index into Observations.Cmds
 	At                  int64 // virtual time of the report
 }
 
@@ -55,9 +58,10 @@ type Entry struct {
 
 // Observations is everything a run recorded for the checkers.
 type Observations struct {
-	Leaders   map[int][]int // term -> servers that reported winning it
-	Elections []Election    // every win, in the order reported
-	Applied   []Applied
+	Leaders   map[int][]int   // term -> servers that reported winning it
+	Elections []Election      // every win, in the order reported
+	Applied   []Applied       // in the order reported; use Apply to add one
+	Cmds      []raft.Command  // the distinct commands Applied refers to
 	Logs      map[int][]Entry // server -> its final log (index 0 excluded)
 	History   []Op
 
@@ -74,6 +78,33 @@ type Observations struct {
 	// Online are the violations the monitor found in samples taken during
 	// the run.
 	Online []Violation
+
+	cmdIDs map[raft.Command]int // Cmds[cmdIDs[c]] == c for every command in Cmds
+}
+
+// Apply records server's report that it applied cmd, the entry at index of
+// term, at virtual time at.
+func (o *Observations) Apply(server, index, term int, cmd raft.Command, at int64) {
+	id, ok := o.cmdIDs[cmd]
+	if !ok {
+		if o.cmdIDs == nil {
+			o.cmdIDs = map[raft.Command]int{}
+		}
+		id = len(o.Cmds)
+		o.Cmds = append(o.Cmds, cmd)
+		o.cmdIDs[cmd] = id
+	}
+	o.Applied = append(o.Applied, Applied{Server: server, Index: index, Term: term, Cmd: id, At: at})
+}
+
+// slots returns a slice with one element per log index any application
+// reached, for the checkers' per-index tables.
+func (o *Observations) slots() []int {
+	n := 0
+	for _, a := range o.Applied {
+		n = max(n, a.Index)
+	}
+	return make([]int, n+1)
 }
 
 // Violation is a broken property: which, and the evidence.
@@ -134,18 +165,20 @@ func durations(ts []int64) []time.Duration {
 // entry, and never truncates one. (An entry's own term says nothing about
 // when it was committed: a later leader can commit an old entry.)
 func leaderCompleteness(o *Observations) []Violation {
-	first := map[int]Applied{} // index -> its earliest application
+	first := o.slots() // index -> 1 + the position in o.Applied of its earliest application
 	var order []int
-	for _, a := range o.Applied {
-		if f, ok := first[a.Index]; !ok || a.At < f.At {
-			if !ok {
-				order = append(order, a.Index)
-			}
-			first[a.Index] = a
+	for i, a := range o.Applied {
+		f := first[a.Index]
+		if f == 0 {
+			order = append(order, a.Index)
+		}
+		if f == 0 || a.At < o.Applied[f-1].At {
+			first[a.Index] = i + 1
 		}
 	}
 	for _, idx := range order {
-		a := first[idx]
+		a := o.Applied[first[idx]-1]
+		cmd := o.Cmds[a.Cmd]
 		for _, e := range o.Elections {
 			if e.At <= a.At {
 				continue
@@ -154,10 +187,10 @@ func leaderCompleteness(o *Observations) []Violation {
 			if !ok {
 				continue
 			}
-			if a.Index > len(log) || log[a.Index-1].Term != a.Term || log[a.Index-1].Cmd != a.Cmd {
+			if a.Index > len(log) || log[a.Index-1].Term != a.Term || log[a.Index-1].Cmd != cmd {
 				return []Violation{{"leader completeness", fmt.Sprintf(
 					"entry %d (term %d, %s), applied by server %d at %v, is missing from the log of server %d, elected leader of term %d at %v",
-					a.Index, a.Term, cmdString(a.Cmd), a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
+					a.Index, a.Term, cmdString(cmd), a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
 			}
 		}
 	}
@@ -176,18 +209,18 @@ func electionSafety(o *Observations) []Violation {
 
 func stateMachineSafety(o *Observations) []Violation {
 	var out []Violation
-	at := map[int]Applied{}
-	for _, a := range o.Applied {
-		prev, ok := at[a.Index]
-		if !ok {
-			at[a.Index] = a
+	at := o.slots() // index -> 1 + the position in o.Applied of the application to compare with
+	for i, a := range o.Applied {
+		p := at[a.Index]
+		if p == 0 {
+			at[a.Index] = i + 1
 			continue
 		}
-		if prev.Term != a.Term || prev.Cmd != a.Cmd {
+		if prev := o.Applied[p-1]; prev.Term != a.Term || prev.Cmd != a.Cmd {
 			out = append(out, Violation{"state machine safety", fmt.Sprintf(
 				"index %d: server %d applied term %d %s, server %d applied term %d %s",
-				a.Index, prev.Server, prev.Term, cmdString(prev.Cmd), a.Server, a.Term, cmdString(a.Cmd))})
-			at[a.Index] = a // report each index once per disagreeing pair
+				a.Index, prev.Server, prev.Term, cmdString(o.Cmds[prev.Cmd]), a.Server, a.Term, cmdString(o.Cmds[a.Cmd]))})
+			at[a.Index] = i + 1 // report each index once per disagreeing pair
 		}
 	}
 	return out

@@ -39,27 +39,37 @@ func cmd(key string) raft.Command { return raft.Command{Op: raft.OpPut, Key: key
 
 func TestSafetyViolations(t *testing.T) {
 	e := func(i, term int, c raft.Command) Entry { return Entry{i, term, c} }
-	good := &Observations{
+	type app struct {
+		server, index, term int
+		key                 string // of the command
+		at                  int64
+	}
+	// applied returns o after recording the applications as.
+	applied := func(o *Observations, as ...app) *Observations {
+		for _, a := range as {
+			o.Apply(a.server, a.index, a.term, cmd(a.key), a.at)
+		}
+		return o
+	}
+	good := applied(&Observations{
 		Leaders: map[int][]int{1: {0}, 2: {1, 1}},
-		Applied: []Applied{{0, 1, 1, cmd("a"), 10}, {1, 1, 1, cmd("a"), 11}, {1, 2, 2, cmd("b"), 30}},
 		// Server 2 led term 3 before entry 2 was applied: it need not hold it.
 		Elections: []Election{{1, 0, 5}, {2, 1, 20}, {3, 2, 25}},
 		Logs:      map[int][]Entry{0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))}, 1: {e(1, 1, cmd("a")), e(2, 2, cmd("b")), e(3, 2, cmd("c"))}, 2: {e(1, 1, cmd("a")), e(2, 1, cmd("z"))}},
-	}
+	}, app{0, 1, 1, "a", 10}, app{1, 1, 1, "a", 11}, app{1, 2, 2, "b", 30})
 	assert.Empty(t, CheckSafety(good))
 
 	cases := map[string]*Observations{
 		"election safety":      {Leaders: map[int][]int{3: {0, 2}}},
-		"state machine safety": {Applied: []Applied{{0, 1, 1, cmd("a"), 1}, {1, 1, 1, cmd("b"), 2}}},
+		"state machine safety": applied(&Observations{}, app{0, 1, 1, "a", 1}, app{1, 1, 1, "b", 2}),
 		"log matching": {Logs: map[int][]Entry{
 			0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))},
 			1: {e(1, 1, cmd("x")), e(2, 2, cmd("b"))},
 		}},
-		"leader completeness": {
+		"leader completeness": applied(&Observations{
 			Elections: []Election{{Term: 1, Server: 0, At: 5}, {Term: 2, Server: 1, At: 20}},
-			Applied:   []Applied{{0, 1, 1, cmd("a"), 10}},
 			Logs:      map[int][]Entry{0: {e(1, 1, cmd("a"))}, 1: {e(1, 2, cmd("other"))}},
-		},
+		}, app{0, 1, 1, "a", 10}),
 	}
 	// Five elections in two episodes, at most two per episode expected.
 	cases["leader stability"] = &Observations{Stable: 2, Episodes: []int64{100},
@@ -73,4 +83,8 @@ func TestSafetyViolations(t *testing.T) {
 		require.Len(t, vs, 1, prop)
 		assert.Equal(t, prop, vs[0].Property)
 	}
+	// Reports name the commands involved.
+	assert.Equal(t, `index 1: server 0 applied term 1 put "a" "" client 0 seq 0, server 1 applied term 1 put "b" "" client 0 seq 0`,
+		CheckSafety(cases["state machine safety"])[0].Detail)
+	assert.Contains(t, CheckSafety(cases["leader completeness"])[0].Detail, `entry 1 (term 1, put "a"`)
 }

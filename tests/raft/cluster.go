@@ -136,8 +136,8 @@ func (sc Scenario) body(obs *Observations) {
 			obs.Liveness += fmt.Sprintf("server %d did not finish booting within %v after the liveness phase", i, sc.Liveness)
 			continue
 		}
-		obs.Logs[i] = []Entry{}
 		log := c.live[i].Log()
+		obs.Logs[i] = make([]Entry, 0, len(log)-1)
 		c.mon.Log(i, now(), log)
 		for _, e := range log[1:] {
 			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: e.Command})
@@ -154,8 +154,8 @@ func (sc Scenario) body(obs *Observations) {
 // startMonitor samples every server that is up every interval until the
 // run ends, for the monitor to check.
 //
-// Roles are sampled every interval. A log is copied whole by raft's Log, so
-// a long log is sampled less often: every interval per logSampleBudget
+// Roles are sampled every interval. A log is copied whole (into a buffer
+// the monitor no longer needs), so a long log is sampled less often: every interval per logSampleBudget
 // entries it holds. Copying every log at every sample made a loaded cluster's
 // run quadratic in its log length (a 5-node calm run spent two thirds of its
 // time in the copies and their garbage).
@@ -179,7 +179,7 @@ func (c *Cluster) startMonitor(every time.Duration) {
 				if at >= nextLog[i] {
 					n := st[i].Status.LastIndex
 					nextLog[i] = at + int64(every)*int64(n/logSampleBudget)
-					c.mon.Log(i, at, s.Log())
+					c.mon.Log(i, at, s.AppendLog(c.mon.Spare(i, n+1)))
 				}
 			}
 			c.mon.Roles(at, st, connected)
@@ -218,7 +218,7 @@ func (c *Cluster) boot(i int) {
 			}
 		},
 		OnApply: func(index, term int, cmd raft.Command) {
-			c.obs.Applied = append(c.obs.Applied, Applied{Server: i, Index: index, Term: term, Cmd: cmd, At: now()})
+			c.obs.Apply(i, index, term, cmd, now())
 			if self != nil && c.mon.OldEntry(i, index, term) {
 				if st := self.Status(); st.State == raft.Leader {
 					c.mon.LeaderCommit(i, now(), st, self.Log()[st.CommitIndex].Term)

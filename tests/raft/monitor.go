@@ -24,6 +24,9 @@ type Monitor struct {
 	// last is each server's log at its previous sample: entries that did
 	// not change since were checked then.
 	last map[int][]raft.Entry
+	// spare is, per server, an empty buffer for its next sample, which
+	// last does not share: the log before last.
+	spare map[int][]raft.Entry
 	// stale maps a (leader, peer) pair to when the leader was first seen
 	// leading a term lower than the peer's while the two could talk.
 	stale map[[2]int]staleSince
@@ -63,6 +66,7 @@ func NewMonitor() *Monitor {
 	return &Monitor{
 		entries:  map[[2]int]seenEntry{},
 		last:     map[int][]raft.Entry{},
+		spare:    map[int][]raft.Entry{},
 		stale:    map[[2]int]staleSince{},
 		elected:  map[int]election{},
 		reported: map[string]bool{},
@@ -83,6 +87,9 @@ func (m *Monitor) violate(property, format string, args ...any) {
 // the server restarts: its next sample is checked whole, and it leads
 // nothing.
 func (m *Monitor) Forget(server int) {
+	if l, ok := m.last[server]; ok {
+		m.spare[server] = l[:0]
+	}
 	delete(m.last, server)
 	delete(m.elected, server)
 }
@@ -115,6 +122,16 @@ func (m *Monitor) LeaderCommit(server int, at int64, st raft.Status, commitTerm 
 		server, st.Term, e.commit, st.CommitIndex, commitTerm, time.Duration(at))
 }
 
+// Spare returns an empty buffer with room for n entries, to read server's
+// next sample into: the monitor no longer needs its contents, and Log may
+// keep it. A new one has room to spare, as logs grow between samples.
+func (m *Monitor) Spare(server, n int) []raft.Entry {
+	if b := m.spare[server]; cap(b) >= n {
+		return b
+	}
+	return make([]raft.Entry, 0, n+n/2)
+}
+
 // Log checks server's log (position 0 the sentinel, as raft.Server.Log
 // returns it), sampled at virtual time at: each entry sits at its own
 // index, terms never decrease along the log, and every (index, term) pair
@@ -127,6 +144,7 @@ func (m *Monitor) Log(server int, at int64, log []raft.Entry) {
 		k++
 	}
 	m.last[server] = log
+	m.spare[server] = prev[:0] // nil after Forget: last must not be handed out
 	for i := k; i < len(log); i++ {
 		e := log[i]
 		if e.Index != i {

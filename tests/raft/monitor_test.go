@@ -119,3 +119,18 @@ func TestMonitorLeaderCommit(t *testing.T) {
 	m.Forget(0) // restarted: it leads nothing
 	assert.False(t, m.OldEntry(0, 11, 2))
 }
+
+// TestMonitorSpareBuffers: reading each sample into the buffer Spare hands
+// out never overwrites the log the monitor compares it with, across a
+// restart too.
+func TestMonitorSpareBuffers(t *testing.T) {
+	m := NewMonitor()
+	read := func(log []raft.Entry) []raft.Entry { return append(m.Spare(0, 2), log...) }
+	m.Log(0, 1, read(rlog([]int{1, 1}, "a", "b")))
+	m.Log(0, 2, read(rlog([]int{1, 1}, "a", "b")))
+	m.Forget(0)
+	m.Log(0, 3, read(rlog([]int{1, 1}, "a", "b")))
+	assert.Empty(t, m.Violations)
+	m.Log(0, 4, read(rlog([]int{1, 1}, "a", "c"))) // entry 2 of term 1 now holds another command
+	require.Equal(t, []string{"log matching"}, properties(m.Violations))
+}

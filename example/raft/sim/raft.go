@@ -299,10 +299,15 @@ func (s *Server) Status() Status {
 
 // Log returns a copy of the log. Raft numbers entries from 1; position 0
 // holds a placeholder {Index: 0, Term: 0}, so that Log()[i].Index == i.
-func (s *Server) Log() []Entry {
+func (s *Server) Log() []Entry { return s.AppendLog(nil) }
+
+// AppendLog appends the log, as Log returns it, to dst and returns the
+// extended slice, so an observer that reads the log often can reuse one
+// buffer.
+func (s *Server) AppendLog(dst []Entry) []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Entry(nil), s.log...)
+	return append(dst, s.log...)
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -436,7 +441,7 @@ func (s *Server) startElection() bool {
 		s.wg.Add(1)
 		func(i int) {
 			simstd.Go(func() {
-//line ../raft.go:432
+//line ../raft.go:437
 				defer s.wg.Done()
 				var resp message
 				err := s.peers[i].call(&message{Vote: &args}, &resp, time.Now().Add(s.rpcTimeout))
@@ -449,7 +454,7 @@ func (s *Server) startElection() bool {
 			})
 		}(i)
 	}
-//line ../raft.go:443
+//line ../raft.go:448
 	return false
 }
 
@@ -496,15 +501,15 @@ func (s *Server) becomeLeader() {
 		s.wake[i] = simstd.NewChan[struct{}](1)
 		s.wg.Add(1)
 		func() {
-//line ../raft.go:488
+//line ../raft.go:493
 			fn, arg0, arg1, arg2 := s.replicator, i, s.currentTerm, s.wake[i]
-//line ../raft.go:488
+//line ../raft.go:493
 			simstd.Go(func() { fn(arg0, arg1, arg2) })
 		}()
 	}
 }
 
-//line ../raft.go:491
+//line ../raft.go:496
 
 // wakeReplicators tells every replicator there are new entries to send.
 func (s *Server) wakeReplicators() {
