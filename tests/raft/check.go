@@ -40,7 +40,7 @@ const Unknown = int64(1<<62 - 1)
 // Observations.Cmds.
 type Applied struct {
 	Server, Index, Term int
-	Cmd                 int   // the command, as an index into Observations.Cmds
+	Cmd                 int   // the command, as an index into Observations.Cmds: equal at one Index for equal commands
 	At                  int64 // virtual time of the report
 }
 
@@ -79,22 +79,46 @@ type Observations struct {
 	// the run.
 	Online []Violation
 
-	cmdIDs map[raft.Command]int // Cmds[cmdIDs[c]] == c for every command in Cmds
+	// cmdAt is, per log index, the id (in Cmds) of the first command
+	// applied there, -1 if none was; more lists the others applied at an
+	// index, which only a broken Raft does. So an application is compared
+	// with one command and needs no hashing.
+	cmdAt []int
+	more  map[int][]int
 }
 
 // Apply records server's report that it applied cmd, the entry at index of
 // term, at virtual time at.
 func (o *Observations) Apply(server, index, term int, cmd raft.Command, at int64) {
-	id, ok := o.cmdIDs[cmd]
-	if !ok {
-		if o.cmdIDs == nil {
-			o.cmdIDs = map[raft.Command]int{}
-		}
-		id = len(o.Cmds)
-		o.Cmds = append(o.Cmds, cmd)
-		o.cmdIDs[cmd] = id
+	o.Applied = append(o.Applied, Applied{Server: server, Index: index, Term: term, Cmd: o.cmdID(index, cmd), At: at})
+}
+
+// cmdID returns the id of cmd applied at index: the same id for the same
+// command at one index (equal commands at two indexes may have two ids).
+func (o *Observations) cmdID(index int, cmd raft.Command) int {
+	for len(o.cmdAt) <= index {
+		o.cmdAt = append(o.cmdAt, -1)
 	}
-	o.Applied = append(o.Applied, Applied{Server: server, Index: index, Term: term, Cmd: id, At: at})
+	first := o.cmdAt[index]
+	if first >= 0 && o.Cmds[first] == cmd {
+		return first
+	}
+	for _, id := range o.more[index] {
+		if o.Cmds[id] == cmd {
+			return id
+		}
+	}
+	id := len(o.Cmds)
+	o.Cmds = append(o.Cmds, cmd)
+	if first < 0 {
+		o.cmdAt[index] = id
+	} else {
+		if o.more == nil {
+			o.more = map[int][]int{}
+		}
+		o.more[index] = append(o.more[index], id)
+	}
+	return id
 }
 
 // slots returns a slice with one element per log index any application

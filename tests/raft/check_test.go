@@ -61,7 +61,8 @@ func TestSafetyViolations(t *testing.T) {
 
 	cases := map[string]*Observations{
 		"election safety":      {Leaders: map[int][]int{3: {0, 2}}},
-		"state machine safety": applied(&Observations{}, app{0, 1, 1, "a", 1}, app{1, 1, 1, "b", 2}),
+		// The third application agrees with the second: one violation.
+		"state machine safety": applied(&Observations{}, app{0, 1, 1, "a", 1}, app{1, 1, 1, "b", 2}, app{2, 1, 1, "b", 3}),
 		"log matching": {Logs: map[int][]Entry{
 			0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))},
 			1: {e(1, 1, cmd("x")), e(2, 2, cmd("b"))},
