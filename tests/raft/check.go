@@ -36,8 +36,8 @@ const Unknown = int64(1<<62 - 1)
 
 // Applied is one entry a server reported applying. It holds no pointers, so
 // the garbage collector need not scan the longest record of a run: every
-// server applies every command, and Cmd names its one copy in
-// Observations.Cmds.
+// server applies every command, and Cmd names one copy in Observations.Cmds
+// for all of them.
 type Applied struct {
 	Server, Index, Term int
 	Cmd                 int   // the command, as an index into Observations.Cmds: equal at one Index for equal commands
@@ -61,7 +61,7 @@ type Observations struct {
 	Leaders   map[int][]int   // term -> servers that reported winning it
 	Elections []Election      // every win, in the order reported
 	Applied   []Applied       // in the order reported; use Apply to add one
-	Cmds      []raft.Command  // the distinct commands Applied refers to
+	Cmds      []raft.Command  // the commands Applied refers to
 	Logs      map[int][]Entry // server -> its final log (index 0 excluded)
 	History   []Op
 
@@ -96,12 +96,19 @@ func (o *Observations) Apply(server, index, term int, cmd raft.Command, at int64
 // cmdID returns the id of cmd applied at index: the same id for the same
 // command at one index (equal commands at two indexes may have two ids).
 func (o *Observations) cmdID(index int, cmd raft.Command) int {
-	for len(o.cmdAt) <= index {
-		o.cmdAt = append(o.cmdAt, -1)
-	}
-	first := o.cmdAt[index]
-	if first >= 0 && o.Cmds[first] == cmd {
-		return first
+	// A working Raft applies index i after at least i-1 other applications,
+	// so a table by index stays no longer than Applied; an index a broken
+	// Raft made up goes to the map.
+	dense := index >= 0 && index <= len(o.Applied)+1
+	first := -1
+	if dense {
+		for len(o.cmdAt) <= index {
+			o.cmdAt = append(o.cmdAt, -1)
+		}
+		first = o.cmdAt[index]
+		if first >= 0 && o.Cmds[first] == cmd {
+			return first
+		}
 	}
 	for _, id := range o.more[index] {
 		if o.Cmds[id] == cmd {
@@ -110,7 +117,7 @@ func (o *Observations) cmdID(index int, cmd raft.Command) int {
 	}
 	id := len(o.Cmds)
 	o.Cmds = append(o.Cmds, cmd)
-	if first < 0 {
+	if dense && first < 0 {
 		o.cmdAt[index] = id
 	} else {
 		if o.more == nil {
@@ -119,16 +126,6 @@ func (o *Observations) cmdID(index int, cmd raft.Command) int {
 		o.more[index] = append(o.more[index], id)
 	}
 	return id
-}
-
-// slots returns a slice with one element per log index any application
-// reached, for the checkers' per-index tables.
-func (o *Observations) slots() []int {
-	n := 0
-	for _, a := range o.Applied {
-		n = max(n, a.Index)
-	}
-	return make([]int, n+1)
 }
 
 // Violation is a broken property: which, and the evidence.
@@ -189,19 +186,19 @@ func durations(ts []int64) []time.Duration {
 // entry, and never truncates one. (An entry's own term says nothing about
 // when it was committed: a later leader can commit an old entry.)
 func leaderCompleteness(o *Observations) []Violation {
-	first := o.slots() // index -> 1 + the position in o.Applied of its earliest application
+	first := map[int]int{} // index -> the position in o.Applied of its earliest application
 	var order []int
 	for i, a := range o.Applied {
-		f := first[a.Index]
-		if f == 0 {
+		f, ok := first[a.Index]
+		if !ok {
 			order = append(order, a.Index)
 		}
-		if f == 0 || a.At < o.Applied[f-1].At {
-			first[a.Index] = i + 1
+		if !ok || a.At < o.Applied[f].At {
+			first[a.Index] = i
 		}
 	}
 	for _, idx := range order {
-		a := o.Applied[first[idx]-1]
+		a := o.Applied[first[idx]]
 		cmd := o.Cmds[a.Cmd]
 		for _, e := range o.Elections {
 			if e.At <= a.At {
@@ -233,18 +230,18 @@ func electionSafety(o *Observations) []Violation {
 
 func stateMachineSafety(o *Observations) []Violation {
 	var out []Violation
-	at := o.slots() // index -> 1 + the position in o.Applied of the application to compare with
+	at := map[int]int{} // index -> the position in o.Applied of the application to compare with
 	for i, a := range o.Applied {
-		p := at[a.Index]
-		if p == 0 {
-			at[a.Index] = i + 1
+		p, ok := at[a.Index]
+		if !ok {
+			at[a.Index] = i
 			continue
 		}
-		if prev := o.Applied[p-1]; prev.Term != a.Term || prev.Cmd != a.Cmd {
+		if prev := o.Applied[p]; prev.Term != a.Term || prev.Cmd != a.Cmd {
 			out = append(out, Violation{"state machine safety", fmt.Sprintf(
 				"index %d: server %d applied term %d %s, server %d applied term %d %s",
 				a.Index, prev.Server, prev.Term, cmdString(o.Cmds[prev.Cmd]), a.Server, a.Term, cmdString(o.Cmds[a.Cmd]))})
-			at[a.Index] = i + 1 // report each index once per disagreeing pair
+			at[a.Index] = i // report each index once per disagreeing pair
 		}
 	}
 	return out

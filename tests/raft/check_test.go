@@ -1,6 +1,7 @@
 package raftsuite
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestSafetyViolations(t *testing.T) {
 	assert.Empty(t, CheckSafety(good))
 
 	cases := map[string]*Observations{
-		"election safety":      {Leaders: map[int][]int{3: {0, 2}}},
+		"election safety": {Leaders: map[int][]int{3: {0, 2}}},
 		// The third application agrees with the second: one violation.
 		"state machine safety": applied(&Observations{}, app{0, 1, 1, "a", 1}, app{1, 1, 1, "b", 2}, app{2, 1, 1, "b", 3}),
 		"log matching": {Logs: map[int][]Entry{
@@ -88,4 +89,19 @@ func TestSafetyViolations(t *testing.T) {
 	assert.Equal(t, `index 1: server 0 applied term 1 put "a" "" client 0 seq 0, server 1 applied term 1 put "b" "" client 0 seq 0`,
 		CheckSafety(cases["state machine safety"])[0].Detail)
 	assert.Contains(t, CheckSafety(cases["leader completeness"])[0].Detail, `entry 1 (term 1, put "a"`)
+}
+
+// TestAppliedOddIndexes: indexes only a broken Raft reports are judged
+// like any other, without a table as long as the index.
+func TestAppliedOddIndexes(t *testing.T) {
+	for _, index := range []int{-1, 1 << 40} {
+		o := &Observations{}
+		o.Apply(0, index, 1, cmd("a"), 1)
+		o.Apply(1, index, 1, cmd("a"), 2)
+		o.Apply(2, index, 1, cmd("b"), 3)
+		o.Apply(3, index, 1, cmd("b"), 4)
+		vs := CheckSafety(o)
+		require.Len(t, vs, 1, index)
+		assert.Equal(t, fmt.Sprintf(`index %d: server 0 applied term 1 put "a" "" client 0 seq 0, server 2 applied term 1 put "b" "" client 0 seq 0`, index), vs[0].Detail)
+	}
 }
