@@ -26,18 +26,19 @@ func freeAddrs(t *testing.T, n int) []string {
 // cluster runs servers on loopback and checks, through the hooks, that no
 // term has two leaders and no index is applied with two different entries.
 type cluster struct {
-	t       *testing.T
-	addrs   []string
-	dirs    []string
-	servers []*Server
+	t             *testing.T
+	snapshotEvery int // Config.SnapshotThreshold
+	addrs         []string
+	dirs          []string
+	servers       []*Server
 
 	mu      sync.Mutex
 	leaders map[int]int   // term -> ID of its leader
 	applied map[int]Entry // index -> entry applied there, by anyone
 }
 
-func newCluster(t *testing.T, n int) *cluster {
-	c := &cluster{t: t, addrs: freeAddrs(t, n), servers: make([]*Server, n),
+func newCluster(t *testing.T, n, snapshotEvery int) *cluster {
+	c := &cluster{t: t, snapshotEvery: snapshotEvery, addrs: freeAddrs(t, n), servers: make([]*Server, n),
 		leaders: map[int]int{}, applied: map[int]Entry{}}
 	for range n {
 		c.dirs = append(c.dirs, t.TempDir())
@@ -57,6 +58,7 @@ func (c *cluster) start(i int) {
 	s, err := StartServer(Config{
 		ID: i, Peers: c.addrs, DataDir: c.dirs[i],
 		ElectionTimeout: 100 * time.Millisecond, HeartbeatInterval: 20 * time.Millisecond,
+		SnapshotThreshold: c.snapshotEvery,
 		OnLeader: func(term int) {
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -101,7 +103,7 @@ func (c *cluster) leader() int {
 }
 
 func TestClusterSurvivesLeaderFailure(t *testing.T) {
-	c := newCluster(t, 3)
+	c := newCluster(t, 3, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	cl := NewClient(c.addrs, 1)

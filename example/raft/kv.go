@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -59,7 +60,8 @@ const clientWait = 750 * time.Millisecond
 
 // kvStore is the replicated state machine: a map from keys to values plus,
 // per client, the highest sequence number applied, for at-most-once writes.
-// It lives in memory only; after a restart the log rebuilds it.
+// It lives in memory; after a restart the latest snapshot and the log
+// rebuild it.
 type kvStore struct {
 	data    map[string]string
 	lastSeq map[int64]int64
@@ -67,6 +69,38 @@ type kvStore struct {
 
 func newKVStore() *kvStore {
 	return &kvStore{data: make(map[string]string), lastSeq: make(map[int64]int64)}
+}
+
+// kvState is a kvStore as a snapshot holds it.
+type kvState struct {
+	Data    map[string]string
+	LastSeq map[int64]int64
+}
+
+// encode returns the store's state for a snapshot. JSON writes map keys in
+// sorted order, so equal stores encode to equal bytes.
+func (kv *kvStore) encode() ([]byte, error) {
+	data, err := json.Marshal(kvState{kv.data, kv.lastSeq})
+	if err != nil {
+		return nil, fmt.Errorf("raft: encode snapshot: %w", err)
+	}
+	return data, nil
+}
+
+// decodeKV rebuilds a store from what encode returned.
+func decodeKV(data []byte) (*kvStore, error) {
+	var st kvState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("raft: decode snapshot: %w", err)
+	}
+	kv := newKVStore()
+	if st.Data != nil {
+		kv.data = st.Data
+	}
+	if st.LastSeq != nil {
+		kv.lastSeq = st.LastSeq
+	}
+	return kv, nil
 }
 
 // apply executes one committed command and returns its result. A write whose

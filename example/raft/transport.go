@@ -46,16 +46,33 @@ type AppendEntriesReply struct {
 	ConflictIndex int
 }
 
+// InstallSnapshotArgs carries the leader's snapshot to a follower that needs
+// entries the leader has compacted away.
+type InstallSnapshotArgs struct {
+	Term              int
+	LeaderID          int
+	LastIncludedIndex int // the snapshot replaces the entries up to this one
+	LastIncludedTerm  int // its term
+	Data              []byte
+}
+
+// InstallSnapshotReply answers InstallSnapshotArgs.
+type InstallSnapshotReply struct {
+	Term int
+}
+
 // message is the one frame type on the wire, in both directions: exactly one
 // field is set. A single type keeps each connection's gob stream to one type
 // definition, sent once per connection.
 type message struct {
-	Vote        *RequestVoteArgs
-	VoteReply   *RequestVoteReply
-	Append      *AppendEntriesArgs
-	AppendReply *AppendEntriesReply
-	Client      *Command
-	ClientReply *ClientReply
+	Vote          *RequestVoteArgs
+	VoteReply     *RequestVoteReply
+	Append        *AppendEntriesArgs
+	AppendReply   *AppendEntriesReply
+	Client        *Command
+	ClientReply   *ClientReply
+	Snapshot      *InstallSnapshotArgs
+	SnapshotReply *InstallSnapshotReply
 }
 
 // Redial backoff: the first retry after a failure waits redialBackoff, each
@@ -236,6 +253,7 @@ func (s *Server) serveConn(conn net.Conn) {
 		vr        RequestVoteReply
 		ar        AppendEntriesReply
 		cr        ClientReply
+		sr        InstallSnapshotReply
 	)
 	for {
 		req = message{}
@@ -257,6 +275,10 @@ func (s *Server) serveConn(conn net.Conn) {
 			cr = ClientReply{}
 			err = s.handleClient(req.Client, &cr)
 			resp.ClientReply = &cr
+		case req.Snapshot != nil:
+			sr = InstallSnapshotReply{}
+			err = s.handleInstallSnapshot(req.Snapshot, &sr)
+			resp.SnapshotReply = &sr
 		default:
 			return // not a request
 		}

@@ -50,7 +50,9 @@ type Election struct {
 	At           int64 // virtual time of the report
 }
 
-// Entry is one slot of a server's log, as reported at the end of a run.
+// Entry is one slot of a server's log, as reported at the end of a run. The
+// first slot of a log stands for the entries its snapshot replaced: it has
+// the index and term of the last of them and no command.
 type Entry struct {
 	Index, Term int
 	Cmd         raft.Command
@@ -62,7 +64,7 @@ type Observations struct {
 	Elections []Election      // every win, in the order reported
 	Applied   []Applied       // in the order reported; use Apply to add one
 	Cmds      []raft.Command  // the commands Applied refers to
-	Logs      map[int][]Entry // server -> its final log (index 0 excluded)
+	Logs      map[int][]Entry // server -> its final log, from the slot for its snapshot (Entry)
 	History   []Op
 
 	// Episodes are the virtual times at which the faults that make a
@@ -204,11 +206,15 @@ func leaderCompleteness(o *Observations) []Violation {
 			if e.At <= a.At {
 				continue
 			}
-			log, ok := o.Logs[e.Server]
-			if !ok {
-				continue
+			log := o.Logs[e.Server]
+			k := 0 // a.Index's place in log
+			if len(log) > 0 {
+				k = a.Index - log[0].Index
 			}
-			if a.Index > len(log) || log[a.Index-1].Term != a.Term || log[a.Index-1].Cmd != cmd {
+			if len(log) == 0 || k < 0 {
+				continue // not reported, or in the leader's snapshot, which holds no entries to compare
+			}
+			if k >= len(log) || log[k].Term != a.Term || k > 0 && log[k].Cmd != cmd {
 				return []Violation{{"leader completeness", fmt.Sprintf(
 					"entry %d (term %d, %s), applied by server %d at %v, is missing from the log of server %d, elected leader of term %d at %v",
 					a.Index, a.Term, cmdString(cmd), a.Server, time.Duration(a.At), e.Server, e.Term, time.Duration(e.At))}}
@@ -258,18 +264,28 @@ func logMatching(o *Observations) []Violation {
 	for i, a := range servers {
 		for _, b := range servers[i+1:] {
 			la, lb := o.Logs[a], o.Logs[b]
-			n := min(len(la), len(lb))
-			last := -1 // the highest position where both logs hold the same index and term
-			for k := 0; k < n; k++ {
-				if la[k].Index == lb[k].Index && la[k].Term == lb[k].Term {
-					last = k
+			if len(la) == 0 || len(lb) == 0 {
+				continue
+			}
+			// Compare the indexes both hold, from the later snapshot on:
+			// la[i-sa] and lb[i-sb] are the slots of index i.
+			sa, sb := la[0].Index, lb[0].Index
+			lo, hi := max(sa, sb), min(sa+len(la), sb+len(lb))-1
+			last := -1 // the highest index where both logs hold the same index and term
+			for i := lo; i <= hi; i++ {
+				if ea, eb := la[i-sa], lb[i-sb]; ea.Index == eb.Index && ea.Term == eb.Term {
+					last = i
 				}
 			}
-			for k := 0; k <= last; k++ {
-				if la[k] != lb[k] {
+			for i := lo; i <= last; i++ {
+				ea, eb := la[i-sa], lb[i-sb]
+				if i == sa || i == sb {
+					ea.Cmd, eb.Cmd = raft.Command{}, raft.Command{} // a snapshot's slot has no command
+				}
+				if ea != eb {
 					out = append(out, Violation{"log matching", fmt.Sprintf(
 						"servers %d and %d agree at index %d (term %d) but differ at index %d: %v vs %v",
-						a, b, la[last].Index, la[last].Term, la[k].Index, la[k], lb[k])})
+						a, b, la[last-sa].Index, la[last-sa].Term, la[i-sa].Index, la[i-sa], lb[i-sb])})
 					break
 				}
 			}

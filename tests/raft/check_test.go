@@ -40,6 +40,10 @@ func cmd(key string) raft.Command { return raft.Command{Op: raft.OpPut, Key: key
 
 func TestSafetyViolations(t *testing.T) {
 	e := func(i, term int, c raft.Command) Entry { return Entry{i, term, c} }
+	// snap returns a final log whose snapshot replaced the entries up to
+	// index, the last of term; lg one without a snapshot.
+	snap := func(index, term int, es ...Entry) []Entry { return append([]Entry{{Index: index, Term: term}}, es...) }
+	lg := func(es ...Entry) []Entry { return snap(0, 0, es...) }
 	type app struct {
 		server, index, term int
 		key                 string // of the command
@@ -56,7 +60,8 @@ func TestSafetyViolations(t *testing.T) {
 		Leaders: map[int][]int{1: {0}, 2: {1, 1}},
 		// Server 2 led term 3 before entry 2 was applied: it need not hold it.
 		Elections: []Election{{1, 0, 5}, {2, 1, 20}, {3, 2, 25}},
-		Logs:      map[int][]Entry{0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))}, 1: {e(1, 1, cmd("a")), e(2, 2, cmd("b")), e(3, 2, cmd("c"))}, 2: {e(1, 1, cmd("a")), e(2, 1, cmd("z"))}},
+		// Server 1 compacted its log up to entry 2.
+		Logs: map[int][]Entry{0: lg(e(1, 1, cmd("a")), e(2, 2, cmd("b"))), 1: snap(2, 2, e(3, 2, cmd("c"))), 2: lg(e(1, 1, cmd("a")), e(2, 1, cmd("z")))},
 	}, app{0, 1, 1, "a", 10}, app{1, 1, 1, "a", 11}, app{1, 2, 2, "b", 30})
 	assert.Empty(t, CheckSafety(good))
 
@@ -65,14 +70,32 @@ func TestSafetyViolations(t *testing.T) {
 		// The third application agrees with the second: one violation.
 		"state machine safety": applied(&Observations{}, app{0, 1, 1, "a", 1}, app{1, 1, 1, "b", 2}, app{2, 1, 1, "b", 3}),
 		"log matching": {Logs: map[int][]Entry{
-			0: {e(1, 1, cmd("a")), e(2, 2, cmd("b"))},
-			1: {e(1, 1, cmd("x")), e(2, 2, cmd("b"))},
+			0: lg(e(1, 1, cmd("a")), e(2, 2, cmd("b"))),
+			1: lg(e(1, 1, cmd("x")), e(2, 2, cmd("b"))),
 		}},
 		"leader completeness": applied(&Observations{
 			Elections: []Election{{Term: 1, Server: 0, At: 5}, {Term: 2, Server: 1, At: 20}},
-			Logs:      map[int][]Entry{0: {e(1, 1, cmd("a"))}, 1: {e(1, 2, cmd("other"))}},
+			Logs:      map[int][]Entry{0: lg(e(1, 1, cmd("a"))), 1: lg(e(1, 2, cmd("other")))},
 		}, app{0, 1, 1, "a", 10}),
 	}
+	// The same two, against a log that starts after a snapshot: its slot
+	// has the term of the entry it replaced, but no command.
+	snapshotted := map[string]*Observations{
+		"log matching": {Logs: map[int][]Entry{
+			0: lg(e(1, 1, cmd("a")), e(2, 1, cmd("b")), e(3, 3, cmd("c"))),
+			1: snap(2, 2, e(3, 3, cmd("c"))),
+		}},
+		"leader completeness": applied(&Observations{
+			Elections: []Election{{Term: 3, Server: 1, At: 20}},
+			Logs:      map[int][]Entry{1: snap(3, 1)},
+		}, app{0, 1, 1, "a", 10}, app{0, 3, 2, "c", 11}),
+	}
+	for prop, o := range snapshotted {
+		vs := CheckSafety(o)
+		require.Len(t, vs, 1, prop)
+		assert.Equal(t, prop, vs[0].Property)
+	}
+	assert.Contains(t, CheckSafety(snapshotted["log matching"])[0].Detail, "agree at index 3 (term 3) but differ at index 2")
 	// Five elections in two episodes, at most two per episode expected.
 	cases["leader stability"] = &Observations{Stable: 2, Episodes: []int64{100},
 		Elections: []Election{{1, 0, 5}, {2, 1, 110}, {3, 2, 150}, {4, 0, 170}, {5, 1, 190}}}

@@ -43,6 +43,9 @@ type Scenario struct {
 	// next), on average. Only scenarios whose latency stays well below the
 	// election timeout set it.
 	Stable int
+	// Snapshot is the servers' raft.Config.SnapshotThreshold: how many
+	// applied entries their logs keep past a snapshot (0: no snapshots).
+	Snapshot int
 	// StaleLeader, when set, is how long a leader may lead a term below
 	// that of a peer it can talk to both ways (Monitor.StaleAfter). Only
 	// scenarios whose latency stays bounded set it.
@@ -58,16 +61,17 @@ const opTimeout = 3 * time.Second
 
 // Cluster is a running cluster inside a simulation.
 type Cluster struct {
-	Servers []*simstd.Node // n1, n2, ...
-	Addrs   []string       // "n1:7000", ...
-	live    []*raft.Server // the current incarnation of each server (nil before it started)
-	booted  []uint64       // the node boot (kernel Node.Boot) in which live[i] started
-	obs     *Observations
-	mon     *Monitor
-	clients int           // clients created so far, for IDs and node names
-	think   time.Duration // Scenario.Think
-	stop    bool
-	pending map[int]*Op // each client's operation in flight
+	Servers  []*simstd.Node // n1, n2, ...
+	Addrs    []string       // "n1:7000", ...
+	live     []*raft.Server // the current incarnation of each server (nil before it started)
+	booted   []uint64       // the node boot (kernel Node.Boot) in which live[i] started
+	obs      *Observations
+	mon      *Monitor
+	clients  int           // clients created so far, for IDs and node names
+	think    time.Duration // Scenario.Think
+	snapshot int           // Scenario.Snapshot
+	stop     bool
+	pending  map[int]*Op // each client's operation in flight
 }
 
 // Run runs the scenario in a simulation with cfg and returns what it
@@ -89,7 +93,7 @@ func NewObservations() *Observations {
 func (sc Scenario) Main(obs *Observations) func() { return func() { sc.body(obs) } }
 
 func (sc Scenario) body(obs *Observations) {
-	c := &Cluster{obs: obs, mon: NewMonitor(), pending: map[int]*Op{}, think: sc.Think}
+	c := &Cluster{obs: obs, mon: NewMonitor(), pending: map[int]*Op{}, think: sc.Think, snapshot: sc.Snapshot}
 	c.mon.StaleAfter = sc.StaleLeader
 	obs.Stable = sc.Stable
 	defer func() { obs.Online = c.mon.Violations }()
@@ -137,9 +141,9 @@ func (sc Scenario) body(obs *Observations) {
 			continue
 		}
 		log := c.live[i].Log()
-		obs.Logs[i] = make([]Entry, 0, len(log)-1)
+		obs.Logs[i] = make([]Entry, 0, len(log))
 		c.mon.Log(i, now(), log)
-		for _, e := range log[1:] {
+		for _, e := range log {
 			obs.Logs[i] = append(obs.Logs[i], Entry{Index: e.Index, Term: e.Term, Cmd: e.Command})
 		}
 	}
@@ -177,7 +181,9 @@ func (c *Cluster) startMonitor(every time.Duration) {
 				s := c.live[i]
 				st[i] = ServerState{Up: true, Status: s.Status()}
 				if at >= nextLog[i] {
-					n := st[i].Status.LastIndex
+					// The entries the copy will hold: those after the
+					// snapshot, as of the last sample at least.
+					n := st[i].Status.LastIndex - c.mon.Base(i)
 					nextLog[i] = at + int64(every)*int64(n/logSampleBudget)
 					c.mon.Log(i, at, s.AppendLog(c.mon.Spare(i, n+1)))
 				}
@@ -202,9 +208,10 @@ func (c *Cluster) boot(i int) {
 	c.mon.Forget(i)
 	var self *raft.Server // this incarnation, once started
 	s, err := raft.StartServer(raft.Config{
-		ID:      i,
-		Peers:   c.Addrs,
-		DataDir: "/data",
+		ID:                i,
+		Peers:             c.Addrs,
+		DataDir:           "/data",
+		SnapshotThreshold: c.snapshot,
 		OnLeader: func(term int) {
 			c.obs.Leaders[term] = append(c.obs.Leaders[term], i)
 			c.obs.Elections = append(c.obs.Elections, Election{Term: term, Server: i, At: now()})
@@ -221,7 +228,10 @@ func (c *Cluster) boot(i int) {
 			c.obs.Apply(i, index, term, cmd, now())
 			if self != nil && c.mon.OldEntry(i, index, term) {
 				if st := self.Status(); st.State == raft.Leader {
-					c.mon.LeaderCommit(i, now(), st, self.Log()[st.CommitIndex].Term)
+					// The log may have been compacted since Status.
+					if log := self.Log(); st.CommitIndex >= log[0].Index {
+						c.mon.LeaderCommit(i, now(), st, log[st.CommitIndex-log[0].Index].Term)
+					}
 				}
 			}
 		},
@@ -383,6 +393,9 @@ func KillLeader(c *Cluster) func() {
 				}
 				fault.Partition(side, others)
 				time.Sleep(time.Duration(rand.Int63n(int64(50 * time.Millisecond))))
+				if stop {
+					return // healed meanwhile: a kill now would never be undone
+				}
 			}
 			n.Kill()
 			fault.Heal()
@@ -527,8 +540,15 @@ func chaos(servers int, d time.Duration, faults func(c *Cluster) func()) Scenari
 		Servers: servers, Clients: 3, Keys: 3,
 		Chaos: d, Faults: faults,
 		Liveness: 10 * time.Second,
+		Snapshot: SnapshotEvery,
 	}
 }
+
+// SnapshotEvery is the suite's Scenario.Snapshot: every 100 applied
+// entries, a few times a second under heavy load and a few times a run
+// under light load, so that servers that were down or cut off often need
+// the leader's snapshot to catch up.
+const SnapshotEvery = 30
 
 // size is 3 or 5 servers, alternating over a portfolio's rounds.
 func size(seed uint64, entries int) int {

@@ -132,26 +132,41 @@ func (m *Monitor) Spare(server, n int) []raft.Entry {
 	return make([]raft.Entry, 0, n+n/2)
 }
 
-// Log checks server's log (position 0 the sentinel, as raft.Server.Log
-// returns it), sampled at virtual time at: each entry sits at its own
-// index, terms never decrease along the log, and every (index, term) pair
-// holds the same command after the same predecessor term as everywhere
-// and always before.
+// Base returns the index that position 0 of server's last sample stood
+// for: the last entry its snapshot had replaced (0 if none, or no sample).
+func (m *Monitor) Base(server int) int {
+	if l := m.last[server]; len(l) > 0 {
+		return l[0].Index
+	}
+	return 0
+}
+
+// Log checks server's log as raft.Server.Log returns it (position 0 stands
+// for the entries its snapshot replaced), sampled at virtual time at: each
+// entry sits at its own index, terms never decrease along the log, and
+// every (index, term) pair holds the same command after the same
+// predecessor term as everywhere and always before.
 func (m *Monitor) Log(server int, at int64, log []raft.Entry) {
 	prev := m.last[server]
+	base := log[0].Index
+	// Positions from k on are new since the previous sample; the entries
+	// before them were checked then.
 	k := 1
-	for k < len(log) && k < len(prev) && log[k] == prev[k] {
-		k++
+	if len(prev) > 0 {
+		shift := base - prev[0].Index // entries compacted since
+		for k < len(log) && k+shift >= 1 && k+shift < len(prev) && log[k] == prev[k+shift] {
+			k++
+		}
 	}
 	m.last[server] = log
 	m.spare[server] = prev[:0] // nil after Forget: last must not be handed out
-	for i := k; i < len(log); i++ {
-		e := log[i]
+	for ; k < len(log); k++ {
+		e, i := log[k], base+k
 		if e.Index != i {
-			m.violate("log shape", "server %d at %v: position %d holds entry %d", server, time.Duration(at), i, e.Index)
+			m.violate("log shape", "server %d at %v: the place of entry %d holds entry %d", server, time.Duration(at), i, e.Index)
 			return
 		}
-		prevTerm := log[i-1].Term
+		prevTerm := log[k-1].Term
 		if e.Term < prevTerm {
 			m.violate("log terms", "server %d at %v: entry %d has term %d after term %d (terms never decrease along a log: a stale suffix was left behind)",
 				server, time.Duration(at), i, e.Term, prevTerm)

@@ -134,3 +134,32 @@ func TestMonitorSpareBuffers(t *testing.T) {
 	m.Log(0, 4, read(rlog([]int{1, 1}, "a", "c"))) // entry 2 of term 1 now holds another command
 	require.Equal(t, []string{"log matching"}, properties(m.Violations))
 }
+
+// TestMonitorSnapshots: samples of a log that a snapshot shortened are
+// checked from the snapshot on, against what earlier samples held.
+func TestMonitorSnapshots(t *testing.T) {
+	// compacted returns log with its entries up to index replaced by the
+	// snapshot's slot.
+	compacted := func(log []raft.Entry, index int) []raft.Entry {
+		out := []raft.Entry{{Index: index, Term: log[index].Term}}
+		return append(out, log[index+1:]...)
+	}
+	m := NewMonitor()
+	full := rlog([]int{1, 1, 2, 2}, "a", "b", "c", "d")
+	m.Log(0, 1, full)
+	m.Log(0, 2, compacted(rlog([]int{1, 1, 2, 2, 2}, "a", "b", "c", "d", "e"), 2))
+	m.Log(1, 2, compacted(full, 4))
+	assert.Empty(t, m.Violations)
+	assert.Equal(t, 2, m.Base(0))
+	assert.Equal(t, 4, m.Base(1))
+	assert.Equal(t, 0, m.Base(2), "no sample yet")
+
+	m.Log(0, 3, compacted(rlog([]int{1, 1, 2, 2, 2}, "a", "b", "c", "x", "e"), 3))
+	require.Equal(t, []string{"log matching"}, properties(m.Violations))
+	assert.Contains(t, m.Violations[0].Detail, `entry 4 of term 2: server 0 held put "d"`)
+
+	m = NewMonitor()
+	m.Log(0, 1, []raft.Entry{{Index: 2, Term: 1}, {Index: 4, Term: 1}})
+	require.Equal(t, []string{"log shape"}, properties(m.Violations))
+	assert.Contains(t, m.Violations[0].Detail, "the place of entry 3 holds entry 4")
+}

@@ -95,6 +95,7 @@ func scenario(servers int, faults func(c *Cluster) func()) Scenario {
 		Servers: servers, Clients: 3, Keys: 3,
 		Chaos: 20 * simtime.Second, Faults: faults,
 		Liveness: 10 * simtime.Second,
+		Snapshot: SnapshotEvery,
 	}
 }
 

@@ -13,14 +13,19 @@ import (
 	"strings"
 )
 
-// The data directory holds two files. The term and vote change rarely and are
-// small, so metaFile is rewritten whole, atomically, through metaTmp. The log
-// grows with every command, so logFile is append-only: rewriting it whole on
-// every append would cost time proportional to its length.
+// The data directory holds up to three files. The term and vote change
+// rarely and are small, so metaFile is rewritten whole, atomically, through
+// metaTmp. The log grows with every command, so logFile is appended to:
+// rewriting it whole on every append would cost time proportional to its
+// length. It is rewritten (through logTmp) only after a snapshot, which
+// snapshotFile holds, has made its first entries unnecessary.
 const (
-	metaFile = "raft-meta"
-	metaTmp  = "raft-meta.tmp"
-	logFile  = "raft-log"
+	metaFile     = "raft-meta"
+	metaTmp      = "raft-meta.tmp"
+	logFile      = "raft-log"
+	logTmp       = "raft-log.tmp"
+	snapshotFile = "raft-snapshot"
+	snapshotTmp  = "raft-snapshot.tmp"
 )
 
 // metadata is the part of the persistent state other than the log.
@@ -30,46 +35,75 @@ type metadata struct {
 }
 
 // persistentState is what Raft must not forget across a crash: the current
-// term, the vote cast in it, and the log. It holds slices only, no maps, so
-// its encoding is the same bytes every time.
+// term, the vote cast in it, the latest snapshot and the log after it.
 type persistentState struct {
 	CurrentTerm int
 	VotedFor    int
-	Log         []Entry // from index 1; the in-memory sentinel is not stored
+	Snapshot    snapshot
+	Log         []Entry // from index Snapshot.Index+1; the in-memory sentinel is not stored
+}
+
+// snapshot is the state machine as it stood after applying every entry up
+// to Index, of term Term, which it replaces in the log. The zero snapshot
+// (Index 0) is the empty state machine before any entry.
+type snapshot struct {
+	Index int
+	Term  int
+	State []byte // the key-value store's encoding; nil for Index 0
 }
 
 func dataPath(dir, name string) string {
 	return dir + string(os.PathSeparator) + name
 }
 
-// saveMeta atomically replaces the metadata file in dir. The new version is
-// written and fsynced under a temporary name and then renamed over the old
-// one, so a crash leaves the old or the new version, never a torn mix. The
-// directory is fsynced too, or the rename itself could be lost. buf is scratch
+// saveMeta atomically replaces the metadata file in dir. buf is scratch
 // space reused between calls.
 func saveMeta(dir string, m metadata, buf *bytes.Buffer) error {
 	buf.Reset()
 	if err := gob.NewEncoder(buf).Encode(m); err != nil {
 		return fmt.Errorf("raft: encode metadata: %w", err)
 	}
-	tmp := dataPath(dir, metaTmp)
-	f, err := os.Create(tmp)
-	if err != nil {
+	if err := replaceFile(dir, metaFile, metaTmp, buf.Bytes()); err != nil {
 		return fmt.Errorf("raft: save metadata: %w", err)
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	return nil
+}
+
+// saveSnapshot atomically replaces the snapshot file in dir.
+func saveSnapshot(dir string, snap snapshot) error {
+	data, err := json.Marshal(snap)
+	if err != nil {
+		return fmt.Errorf("raft: encode snapshot: %w", err)
+	}
+	if err := replaceFile(dir, snapshotFile, snapshotTmp, data); err != nil {
+		return fmt.Errorf("raft: save snapshot: %w", err)
+	}
+	return nil
+}
+
+// replaceFile atomically replaces the file name in dir with data. The new
+// version is written and fsynced under the name tmp and then renamed over
+// the old one, so a crash leaves the old or the new version, never a torn
+// mix. The directory is fsynced too, or the rename itself could be lost.
+func replaceFile(dir, name, tmp string, data []byte) error {
+	path := dataPath(dir, tmp)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("raft: save metadata: %w", err)
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("raft: save metadata: %w", err)
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("raft: save metadata: %w", err)
+		return err
 	}
-	if err := os.Rename(tmp, dataPath(dir, metaFile)); err != nil {
-		return fmt.Errorf("raft: save metadata: %w", err)
+	if err := os.Rename(path, dataPath(dir, name)); err != nil {
+		return err
 	}
 	return syncDir(dir)
 }
@@ -136,18 +170,16 @@ func syncDir(dir string) error {
 // records that the log was truncated there, as a follower does when it
 // deletes a conflicting suffix. So the file never needs rewriting.
 type logWriter struct {
-	f   *os.File
+	dir string
+	f   *os.File // logFile in dir, opened for appending
 	buf bytes.Buffer
 	enc *json.Encoder // writes into buf
 }
 
 // append writes entries and fsyncs them: when it returns, they survive a crash.
 func (w *logWriter) append(entries []Entry) error {
-	w.buf.Reset()
-	for i := range entries {
-		if err := w.enc.Encode(&entries[i]); err != nil {
-			return fmt.Errorf("raft: encode entry: %w", err)
-		}
+	if err := w.encode(entries); err != nil {
+		return err
 	}
 	if _, err := w.f.Write(w.buf.Bytes()); err != nil {
 		return fmt.Errorf("raft: append to log: %w", err)
@@ -158,12 +190,43 @@ func (w *logWriter) append(entries []Entry) error {
 	return nil
 }
 
+// rewrite atomically replaces the log file with one holding just entries,
+// after a snapshot made the others unnecessary. The snapshot must be on disk
+// first: a crash in between leaves the old file, which load trims to the
+// snapshot.
+func (w *logWriter) rewrite(entries []Entry) error {
+	if err := w.encode(entries); err != nil {
+		return err
+	}
+	if err := replaceFile(w.dir, logFile, logTmp, w.buf.Bytes()); err != nil {
+		return fmt.Errorf("raft: rewrite log: %w", err)
+	}
+	f, err := os.OpenFile(dataPath(w.dir, logFile), os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("raft: open log: %w", err)
+	}
+	w.f.Close() // the replaced file's; everything in it was synced
+	w.f = f
+	return nil
+}
+
+// encode leaves entries, one JSON line each, in w.buf.
+func (w *logWriter) encode(entries []Entry) error {
+	w.buf.Reset()
+	for i := range entries {
+		if err := w.enc.Encode(&entries[i]); err != nil {
+			return fmt.Errorf("raft: encode entry: %w", err)
+		}
+	}
+	return nil
+}
+
 func (w *logWriter) close() error { return w.f.Close() }
 
 // loadState reads the state saved in dir and opens the log for appending. A
-// missing file means nothing was ever persisted: term 0, no vote, an empty
-// log. A crash in the middle of an append can leave an incomplete last line;
-// it was never acknowledged, so it is cut off.
+// missing file means nothing was ever persisted: term 0, no vote, no
+// snapshot, an empty log. A crash in the middle of an append can leave an
+// incomplete last line; it was never acknowledged, so it is cut off.
 func loadState(dir string) (persistentState, *logWriter, error) {
 	st := persistentState{VotedFor: -1}
 	data, err := os.ReadFile(dataPath(dir, metaFile))
@@ -178,6 +241,9 @@ func loadState(dir string) (persistentState, *logWriter, error) {
 		}
 		st.CurrentTerm, st.VotedFor = m.CurrentTerm, m.VotedFor
 	}
+	if st.Snapshot, err = loadSnapshot(dir); err != nil {
+		return st, nil, err
+	}
 
 	path := dataPath(dir, logFile)
 	data, err = os.ReadFile(path)
@@ -185,12 +251,14 @@ func loadState(dir string) (persistentState, *logWriter, error) {
 	if err != nil && !created {
 		return st, nil, fmt.Errorf("raft: load log: %w", err)
 	}
-	var valid int
-	st.Log, valid, err = replayLog(data)
+	log, valid, err := replayLog(data)
+	if err == nil {
+		st.Log, err = afterSnapshot(log, st.Snapshot)
+	}
 	if err != nil {
 		return st, nil, fmt.Errorf("raft: load log %s: %w", path, err)
 	}
-	prevTerm := 0
+	prevTerm := st.Snapshot.Term
 	for _, e := range st.Log {
 		if e.Term < prevTerm || e.Term > st.CurrentTerm {
 			return st, nil, fmt.Errorf("raft: load log %s: entry %d has term %d after term %d, current term %d", path, e.Index, e.Term, prevTerm, st.CurrentTerm)
@@ -215,13 +283,32 @@ func loadState(dir string) (persistentState, *logWriter, error) {
 		f.Close()
 		return st, nil, fmt.Errorf("raft: open log: %w", err)
 	}
-	w := &logWriter{f: f}
+	w := &logWriter{dir: dir, f: f}
 	w.enc = json.NewEncoder(&w.buf)
 	return st, w, nil
 }
 
+// loadSnapshot reads the snapshot file in dir; the zero snapshot if there
+// is none.
+func loadSnapshot(dir string) (snapshot, error) {
+	var snap snapshot
+	data, err := os.ReadFile(dataPath(dir, snapshotFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return snap, nil
+	case err != nil:
+		return snap, fmt.Errorf("raft: load snapshot: %w", err)
+	}
+	if err := json.Unmarshal(data, &snap); err != nil || snap.Index < 1 {
+		return snap, fmt.Errorf("raft: load snapshot %s: not a snapshot (%v)", dataPath(dir, snapshotFile), err)
+	}
+	return snap, nil
+}
+
 // replayLog rebuilds the log from the log file's contents. It returns the log
-// and the length of the prefix of data made of complete lines.
+// and the length of the prefix of data made of complete lines. The first
+// entry may have any index (a rewritten file starts after a snapshot); each
+// later one must fit in the log so far or just after it.
 func replayLog(data []byte) ([]Entry, int, error) {
 	var log []Entry
 	valid := 0
@@ -234,10 +321,36 @@ func replayLog(data []byte) ([]Entry, int, error) {
 		if err := json.Unmarshal(line, &e); err != nil {
 			return nil, 0, fmt.Errorf("at byte %d: %w", valid, err)
 		}
-		if e.Index < 1 || e.Index > len(log)+1 {
-			return nil, 0, fmt.Errorf("at byte %d: entry index %d after %d entries", valid, e.Index, len(log))
+		first := e.Index
+		if len(log) > 0 {
+			first = log[0].Index
 		}
-		log = append(log[:e.Index-1], e)
+		if e.Index < max(first, 1) || e.Index > first+len(log) {
+			return nil, 0, fmt.Errorf("at byte %d: entry index %d after entries %d to %d", valid, e.Index, first, first+len(log)-1)
+		}
+		log = append(log[:e.Index-first], e)
 		valid = len(data) - len(rest)
 	}
+}
+
+// afterSnapshot returns the entries of log that follow snap. If log holds
+// snap's last entry, the entries after it are kept; if it holds another
+// entry there, the log is stale and none are (the rule for installing a
+// snapshot, which a crash may have interrupted before the log was rewritten).
+func afterSnapshot(log []Entry, snap snapshot) ([]Entry, error) {
+	if len(log) == 0 {
+		return nil, nil
+	}
+	first, last := log[0].Index, log[len(log)-1].Index
+	switch {
+	case first > snap.Index+1:
+		return nil, fmt.Errorf("the log starts at entry %d, after a snapshot up to %d", first, snap.Index)
+	case last <= snap.Index:
+		return nil, nil
+	case snap.Index < first:
+		return log, nil // snap.Index == first-1, or no snapshot
+	case log[snap.Index-first].Term != snap.Term:
+		return nil, nil
+	}
+	return log[snap.Index-first+1:], nil
 }

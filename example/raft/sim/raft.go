@@ -13,9 +13,12 @@
 // the log, so every operation is linearizable; client IDs and sequence numbers
 // make retried writes take effect at most once.
 //
-// The implementation follows Figure 2 of the paper. It has no snapshots or
-// membership changes: the log grows for the life of the data directory, and a
-// restarted server rebuilds its map by re-applying the log.
+// The implementation follows Figure 2 of the paper, with the log compaction
+// of its section 7: a server that has applied Config.SnapshotThreshold
+// entries since its last snapshot saves the map and drops those entries, and
+// a leader sends its snapshot (InstallSnapshot) to a follower that needs
+// entries it no longer has. A restarted server rebuilds its map from its
+// snapshot and the log after it. There are no membership changes.
 package raft
 
 import (
@@ -32,7 +35,7 @@ import (
 	"github.com/simgen/simgen/simstd/time"
 )
 
-//line ../raft.go:30
+//line ../raft.go:33
 
 // State is a server's role in its current term.
 type State int
@@ -72,6 +75,11 @@ type Config struct {
 	// It must be well below ElectionTimeout. Default 50ms.
 	HeartbeatInterval time.Duration
 
+	// SnapshotThreshold is how many applied entries the log may hold past
+	// the last snapshot before the server takes a new one and drops them.
+	// Zero means never: the log grows for the life of the data directory.
+	SnapshotThreshold int
+
 	Logger *log.Logger // diagnostic messages; default discards them
 
 	// Observer hooks, for tests and monitoring. Both are optional and are
@@ -83,7 +91,9 @@ type Config struct {
 	OnLeader func(term int)
 	// OnApply is called for every committed entry, in log order, exactly
 	// once per entry per server lifetime, before any client waiting on it is
-	// answered. A restarted server applies its log again from index 1.
+	// answered. A restarted server applies its log again from the entry after
+	// its snapshot. The entries a snapshot from the leader replaces are not
+	// applied one by one, so OnApply skips them.
 	OnApply func(index, term int, cmd Command)
 }
 
@@ -132,7 +142,7 @@ type Server struct {
 
 	// applyCh (capacity 1) tells the applier that commitIndex moved.
 	applyCh *simstd.Chan[struct{}]
-	kv      *kvStore // touched only by the applier goroutine
+	kv      *kvStore // touched only by the applier goroutine, and by newServer
 
 	mu sync.Mutex // guards everything below
 
@@ -140,8 +150,14 @@ type Server struct {
 	// server answers an RPC or acts on it, so a crash can never make it
 	// forget a vote or an entry it acknowledged.
 	currentTerm int
-	votedFor    int     // candidate voted for in currentTerm, or -1
-	log         []Entry // log[0] is a sentinel {Index 0, Term 0}, so log[i].Index == i
+	votedFor    int // candidate voted for in currentTerm, or -1
+	// log[0] is a sentinel {Index: snap.Index, Term: snap.Term} standing for
+	// the entries the snapshot replaced; entry i is log[i-log[0].Index].
+	log  []Entry
+	snap snapshot // the latest snapshot, as on disk; Index 0 before the first
+	// restore tells the applier to load snap into the key-value store: a
+	// snapshot from the leader replaced entries it has not applied.
+	restore bool
 
 	state            State
 	leader           int // leader of currentTerm, or -1 if unknown
@@ -212,6 +228,14 @@ func newServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	kv := newKVStore()
+	if st.Snapshot.Index > 0 {
+		if kv, err = decodeKV(st.Snapshot.State); err != nil {
+			wal.close()
+			return nil, err
+		}
+	}
+	base := Entry{Index: st.Snapshot.Index, Term: st.Snapshot.Term}
 	s := &Server{
 		cfg:         cfg,
 		me:          cfg.ID,
@@ -221,10 +245,13 @@ func newServer(cfg Config) (*Server, error) {
 		done:        simstd.NewChan[struct{}](0),
 		conns:       make(map[net.Conn]struct{}),
 		applyCh:     simstd.NewChan[struct{}](1),
-		kv:          newKVStore(),
+		kv:          kv,
 		currentTerm: st.CurrentTerm,
 		votedFor:    st.VotedFor,
-		log:         append([]Entry{{}}, st.Log...),
+		log:         append([]Entry{base}, st.Log...),
+		snap:        st.Snapshot,
+		commitIndex: base.Index,
+		lastApplied: base.Index,
 		state:       Follower,
 		leader:      -1,
 		wal:         wal,
@@ -297,8 +324,10 @@ func (s *Server) Status() Status {
 	}
 }
 
-// Log returns a copy of the log. Raft numbers entries from 1; position 0
-// holds a placeholder {Index: 0, Term: 0}, so that Log()[i].Index == i.
+// Log returns a copy of the log. Position 0 holds a placeholder for the
+// entries the latest snapshot replaced, {Index: the last of them, Term: its
+// term} ({0, 0} before the first snapshot), so Log()[i].Index ==
+// Log()[0].Index + i.
 func (s *Server) Log() []Entry { return s.AppendLog(nil) }
 
 // AppendLog appends the log, as Log returns it, to dst and returns the
@@ -314,7 +343,14 @@ func (s *Server) logf(format string, args ...any) {
 	s.logger.Printf(format, args...)
 }
 
-func (s *Server) lastIndex() int { return len(s.log) - 1 }
+// base is the index of the last entry the snapshot replaced (0 if none):
+// log[0] stands for it.
+func (s *Server) base() int { return s.log[0].Index }
+
+func (s *Server) lastIndex() int { return s.log[0].Index + len(s.log) - 1 }
+
+// term returns the term of entry i, for base() <= i <= lastIndex().
+func (s *Server) term(i int) int { return s.log[i-s.log[0].Index].Term }
 
 // resetElectionTimer pushes the next election a fresh random timeout into the
 // future. Randomizing every reset is what breaks split votes: the server whose
@@ -340,7 +376,7 @@ func (s *Server) persistLog(from int) error {
 	if s.fatal != nil {
 		return s.fatal
 	}
-	return s.failIf(s.wal.append(s.log[from:]))
+	return s.failIf(s.wal.append(s.log[from-s.base():]))
 }
 
 // failIf stops the server if err is a persistence error, and returns err.
@@ -427,7 +463,7 @@ func (s *Server) startElection() bool {
 		Term:         term,
 		CandidateID:  s.me,
 		LastLogIndex: s.lastIndex(),
-		LastLogTerm:  s.log[s.lastIndex()].Term,
+		LastLogTerm:  s.term(s.lastIndex()),
 	}
 	votes := 1 // guarded by s.mu, shared by the vote goroutines below
 	if s.hasMajority(votes) {
@@ -441,7 +477,7 @@ func (s *Server) startElection() bool {
 		s.wg.Add(1)
 		func(i int) {
 			simstd.Go(func() {
-//line ../raft.go:437
+//line ../raft.go:473
 				defer s.wg.Done()
 				var resp message
 				err := s.peers[i].call(&message{Vote: &args}, &resp, time.Now().Add(s.rpcTimeout))
@@ -454,7 +490,7 @@ func (s *Server) startElection() bool {
 			})
 		}(i)
 	}
-//line ../raft.go:448
+//line ../raft.go:484
 	return false
 }
 
@@ -501,15 +537,15 @@ func (s *Server) becomeLeader() {
 		s.wake[i] = simstd.NewChan[struct{}](1)
 		s.wg.Add(1)
 		func() {
-//line ../raft.go:493
+//line ../raft.go:529
 			fn, arg0, arg1, arg2 := s.replicator, i, s.currentTerm, s.wake[i]
-//line ../raft.go:493
+//line ../raft.go:529
 			simstd.Go(func() { fn(arg0, arg1, arg2) })
 		}()
 	}
 }
 
-//line ../raft.go:496
+//line ../raft.go:532
 
 // wakeReplicators tells every replicator there are new entries to send.
 func (s *Server) wakeReplicators() {
@@ -533,9 +569,10 @@ func (s *Server) replicator(peer, term int, wake *simstd.Chan[struct{}]) {
 	ticker := time.NewTicker(s.cfg.HeartbeatInterval)
 	defer ticker.Stop()
 	var (
-		args AppendEntriesArgs
-		req  = message{Append: &args}
-		resp message
+		args     AppendEntriesArgs
+		snapArgs InstallSnapshotArgs
+		req      message
+		resp     message
 	)
 	for {
 		s.mu.Lock()
@@ -543,22 +580,42 @@ func (s *Server) replicator(peer, term int, wake *simstd.Chan[struct{}]) {
 			s.mu.Unlock()
 			return
 		}
-		next := s.nextIndex[peer]
-		end := min(s.lastIndex(), next+maxBatch-1)
-		args = AppendEntriesArgs{
-			Term:         term,
-			LeaderID:     s.me,
-			PrevLogIndex: next - 1,
-			PrevLogTerm:  s.log[next-1].Term,
-			// Copied: the log's backing array may be rewritten once we
-			// step down, while this goroutine is still encoding.
-			Entries:      append(args.Entries[:0], s.log[next:end+1]...),
-			LeaderCommit: s.commitIndex,
+		if next := s.nextIndex[peer]; next > s.base() {
+			end := min(s.lastIndex(), next+maxBatch-1)
+			args = AppendEntriesArgs{
+				Term:         term,
+				LeaderID:     s.me,
+				PrevLogIndex: next - 1,
+				PrevLogTerm:  s.term(next - 1),
+				// Copied: the log's backing array may be rewritten once we
+				// step down, while this goroutine is still encoding.
+				Entries:      append(args.Entries[:0], s.log[next-s.base():end+1-s.base()]...),
+				LeaderCommit: s.commitIndex,
+			}
+			req = message{Append: &args}
+		} else {
+			// The follower needs entries only our snapshot holds now.
+			snapArgs = InstallSnapshotArgs{
+				Term:              term,
+				LeaderID:          s.me,
+				LastIncludedIndex: s.snap.Index,
+				LastIncludedTerm:  s.snap.Term,
+				Data:              s.snap.State, // never modified: a new snapshot gets a new slice
+			}
+			req = message{Snapshot: &snapArgs}
 		}
 		s.mu.Unlock()
 
 		err := s.peers[peer].call(&req, &resp, time.Now().Add(s.rpcTimeout))
-		if err == nil && resp.AppendReply != nil && s.handleAppendReply(peer, &args, resp.AppendReply) {
+		again := false
+		switch {
+		case err != nil:
+		case req.Append != nil && resp.AppendReply != nil:
+			again = s.handleAppendReply(peer, &args, resp.AppendReply)
+		case req.Snapshot != nil && resp.SnapshotReply != nil:
+			again = s.handleSnapshotReply(peer, &snapArgs, resp.SnapshotReply)
+		}
+		if again {
 			continue // more to send, or a better nextIndex to try
 		}
 		switch sel0, sel1, sel2 := s.done.DiscardCase(), ticker.C.DiscardCase(), wake.DiscardCase(); simstd.Select(false, sel0, sel1, sel2) {
@@ -570,18 +627,26 @@ func (s *Server) replicator(peer, term int, wake *simstd.Chan[struct{}]) {
 	}
 }
 
+// stillLeading reports whether a reply, carrying the follower's replyTerm,
+// to an RPC this server sent as leader of term still concerns it. A higher
+// term makes it step down; a reply to an earlier leadership's RPC is
+// ignored. Called with s.mu held.
+func (s *Server) stillLeading(replyTerm, term int) bool {
+	if replyTerm > s.currentTerm {
+		s.stepDown(replyTerm)
+		return false
+	}
+	return s.state == Leader && s.currentTerm == term
+}
+
 // handleAppendReply processes a follower's answer to args and reports whether
 // the replicator should send again immediately: only when that makes progress,
 // so a follower that keeps refusing cannot turn this into a busy loop.
 func (s *Server) handleAppendReply(peer int, args *AppendEntriesArgs, reply *AppendEntriesReply) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if reply.Term > s.currentTerm {
-		s.stepDown(reply.Term)
+	if !s.stillLeading(reply.Term, args.Term) {
 		return false
-	}
-	if s.state != Leader || s.currentTerm != args.Term {
-		return false // a reply to an earlier leadership's RPC
 	}
 	if reply.Success {
 		match := args.PrevLogIndex + len(args.Entries)
@@ -612,8 +677,8 @@ func (s *Server) handleAppendReply(peer int, args *AppendEntriesArgs, reply *App
 
 // lastIndexOfTerm returns the index of our last entry of term, or 0.
 func (s *Server) lastIndexOfTerm(term int) int {
-	for i := s.lastIndex(); i > 0; i-- {
-		if t := s.log[i].Term; t == term {
+	for i := s.lastIndex(); i > s.base(); i-- {
+		if t := s.term(i); t == term {
 			return i
 		} else if t < term {
 			break // terms never decrease along the log
@@ -629,7 +694,7 @@ func (s *Server) lastIndexOfTerm(term int) int {
 // a later entry of the current term does. Called with s.mu held.
 func (s *Server) advanceCommit() {
 	for n := s.lastIndex(); n > s.commitIndex; n-- {
-		if s.log[n].Term != s.currentTerm {
+		if s.term(n) != s.currentTerm {
 			break
 		}
 		count := 0
@@ -685,11 +750,30 @@ func (s *Server) handleRequestVote(args *RequestVoteArgs, reply *RequestVoteRepl
 // terms the longer log wins (§5.4.1). Voting only for such candidates is what
 // guarantees every leader holds all committed entries.
 func (s *Server) logUpToDate(lastIndex, lastTerm int) bool {
-	myLastTerm := s.log[s.lastIndex()].Term
+	myLastTerm := s.term(s.lastIndex())
 	if lastTerm != myLastTerm {
 		return lastTerm > myLastTerm
 	}
 	return lastIndex >= s.lastIndex()
+}
+
+// follow handles the term of an RPC from leader, sent in term: a leader of
+// our term or a later one makes us its follower, and puts off our next
+// election. It reports whether that leader is current; if not, the caller
+// replies with our term, which tells it that it was deposed, or returns the
+// error that stopped us. Called with s.mu held.
+func (s *Server) follow(term, leader int) (bool, error) {
+	if term > s.currentTerm || (term == s.currentTerm && s.state == Candidate) {
+		if err := s.stepDown(term); err != nil {
+			return false, err
+		}
+	}
+	if term < s.currentTerm {
+		return false, nil
+	}
+	s.leader = leader
+	s.resetElectionTimer()
+	return true, nil
 }
 
 // handleAppendEntries answers the leader: heartbeats, replication and the
@@ -697,30 +781,29 @@ func (s *Server) logUpToDate(lastIndex, lastTerm int) bool {
 func (s *Server) handleAppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if args.Term > s.currentTerm || (args.Term == s.currentTerm && s.state == Candidate) {
-		// A leader of our term or a later one exists: follow it.
-		if err := s.stepDown(args.Term); err != nil {
-			return err
-		}
-	}
+	current, err := s.follow(args.Term, args.LeaderID)
 	reply.Term = s.currentTerm
-	if args.Term < s.currentTerm {
-		return nil // a deposed leader; reply.Term tells it so
+	if !current {
+		return err
 	}
-	s.leader = args.LeaderID
-	s.resetElectionTimer()
 
 	// Consistency check: we must hold the entry just before the new ones.
 	if args.PrevLogIndex > s.lastIndex() {
 		reply.ConflictIndex = s.lastIndex() + 1
 		return nil
 	}
-	if t := s.log[args.PrevLogIndex].Term; t != args.PrevLogTerm {
+	prev, entries := args.PrevLogIndex, args.Entries
+	if skip := s.base() - prev; skip > 0 {
+		// Our snapshot holds the entries up to base, all committed, so
+		// they match the leader's: only the ones after it are new.
+		skip = min(skip, len(entries))
+		prev, entries = prev+skip, entries[skip:]
+	} else if t := s.term(prev); t != args.PrevLogTerm {
 		reply.ConflictTerm = t
-		reply.ConflictIndex = s.firstIndexOfTerm(args.PrevLogIndex)
+		reply.ConflictIndex = s.firstIndexOfTerm(prev)
 		return nil
 	}
-	if first := s.mergeEntries(args.PrevLogIndex, args.Entries); first > 0 {
+	if first := s.mergeEntries(prev, entries); first > 0 {
 		if err := s.persistLog(first); err != nil {
 			return err
 		}
@@ -738,8 +821,8 @@ func (s *Server) handleAppendEntries(args *AppendEntriesArgs, reply *AppendEntri
 // firstIndexOfTerm returns the first index of the run of entries with the
 // same term as log[i].
 func (s *Server) firstIndexOfTerm(i int) int {
-	term := s.log[i].Term
-	for i > 1 && s.log[i-1].Term == term {
+	term := s.term(i)
+	for i > s.base()+1 && s.term(i-1) == term {
 		i--
 	}
 	return i
@@ -758,9 +841,9 @@ func (s *Server) mergeEntries(prev int, entries []Entry) (first int) {
 		switch {
 		case idx > s.lastIndex():
 			s.log = append(s.log, e)
-		case s.log[idx].Term != e.Term:
+		case s.term(idx) != e.Term:
 			// Conflict: drop this entry and everything after it.
-			s.log = append(s.log[:idx], e)
+			s.log = append(s.log[:idx-s.base()], e)
 		default:
 			continue // already held
 		}
@@ -773,7 +856,8 @@ func (s *Server) mergeEntries(prev int, entries []Entry) (first int) {
 
 // applier applies committed entries to the key-value store in log order and
 // answers the clients waiting for them. It is the only goroutine that touches
-// s.kv, and it calls OnApply without holding s.mu.
+// s.kv, and it calls OnApply without holding s.mu. It also takes the
+// snapshots that keep the log short, and loads the ones the leader sends.
 func (s *Server) applier() {
 	defer s.wg.Done()
 	var batch []Entry
@@ -784,10 +868,14 @@ func (s *Server) applier() {
 		case 1:
 		}
 		s.mu.Lock()
+		if !s.restoreSnapshot() {
+			s.mu.Unlock()
+			return
+		}
 		hi := s.commitIndex
 		batch = batch[:0]
 		if hi > s.lastApplied {
-			batch = append(batch, s.log[s.lastApplied+1:hi+1]...)
+			batch = append(batch, s.log[s.lastApplied+1-s.base():hi+1-s.base()]...)
 		}
 		s.mu.Unlock()
 
@@ -797,15 +885,129 @@ func (s *Server) applier() {
 				s.cfg.OnApply(e.Index, e.Term, e.Command)
 			}
 			s.mu.Lock()
+			if s.restore {
+				// A snapshot from the leader replaced the rest of the
+				// batch; the next round loads it.
+				s.mu.Unlock()
+				break
+			}
 			s.lastApplied = e.Index
 			s.finishWaiters(e, result)
 			closed := s.isClosed()
+			due := s.cfg.SnapshotThreshold > 0 && e.Index-s.base() >= s.cfg.SnapshotThreshold
 			s.mu.Unlock()
 			if closed {
 				return
 			}
+			if due {
+				s.takeSnapshot(e.Index)
+			}
 		}
 	}
+}
+
+// restoreSnapshot loads the snapshot the leader sent, if one is waiting,
+// into the key-value store. It reports false if that failed, which stops the
+// server. Called by the applier with s.mu held; it releases the lock while
+// decoding.
+func (s *Server) restoreSnapshot() bool {
+	for s.restore {
+		s.restore = false
+		snap := s.snap
+		s.mu.Unlock()
+		kv, err := decodeKV(snap.State)
+		s.mu.Lock()
+		if err != nil {
+			s.failIf(err)
+			return false
+		}
+		s.kv, s.lastApplied = kv, snap.Index
+	}
+	return true
+}
+
+// takeSnapshot replaces the log up to index, just applied, with the
+// key-value store's state. Called by the applier without s.mu held.
+func (s *Server) takeSnapshot(index int) {
+	state, err := s.kv.encode()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.failIf(err)
+		return
+	}
+	if s.restore || index <= s.base() || s.fatal != nil {
+		return // a snapshot from the leader got there first
+	}
+	snap := snapshot{Index: index, Term: s.term(index), State: state}
+	if s.installSnapshot(snap, s.log[index-s.base()+1:]) == nil {
+		s.logf("snapshot up to entry %d", index)
+	}
+}
+
+// installSnapshot makes snap the server's snapshot and rest the log entries
+// after it: on disk first (the snapshot, then the rewritten log file), then
+// in memory. It fails like persistMeta. Called with s.mu held.
+func (s *Server) installSnapshot(snap snapshot, rest []Entry) error {
+	if s.fatal != nil {
+		return s.fatal
+	}
+	if err := s.failIf(saveSnapshot(s.cfg.DataDir, snap)); err != nil {
+		return err
+	}
+	if err := s.failIf(s.wal.rewrite(rest)); err != nil {
+		return err
+	}
+	log := make([]Entry, 1, len(rest)+1)
+	log[0] = Entry{Index: snap.Index, Term: snap.Term}
+	s.log = append(log, rest...)
+	s.snap = snap
+	return nil
+}
+
+// handleInstallSnapshot answers a leader that sent its snapshot because we
+// need entries it no longer has (§7).
+func (s *Server) handleInstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapshotReply) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	current, err := s.follow(args.Term, args.LeaderID)
+	reply.Term = s.currentTerm
+	if !current {
+		return err
+	}
+	if args.LastIncludedIndex <= s.commitIndex {
+		return nil // we hold those entries, committed, already
+	}
+	snap := snapshot{Index: args.LastIncludedIndex, Term: args.LastIncludedTerm, State: args.Data}
+	// Entries after the snapshot's last one are kept if we hold that one:
+	// then they match the leader's log. Otherwise our log is stale.
+	var rest []Entry
+	if i := snap.Index; i <= s.lastIndex() && s.term(i) == snap.Term {
+		rest = s.log[i-s.base()+1:]
+	}
+	if err := s.installSnapshot(snap, rest); err != nil {
+		return err
+	}
+	s.commitIndex = snap.Index
+	s.restore = true
+	s.signalApply()
+	return nil
+}
+
+// handleSnapshotReply processes a follower's answer to args, like
+// handleAppendReply: the follower now holds everything up to the snapshot.
+func (s *Server) handleSnapshotReply(peer int, args *InstallSnapshotArgs, reply *InstallSnapshotReply) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stillLeading(reply.Term, args.Term) {
+		return false
+	}
+	if args.LastIncludedIndex > s.matchIndex[peer] {
+		s.matchIndex[peer] = args.LastIncludedIndex
+		s.advanceCommit()
+	}
+	s.nextIndex[peer] = max(s.nextIndex[peer], args.LastIncludedIndex+1)
+	return s.nextIndex[peer] <= s.lastIndex()
 }
 
 // isClosed reports whether Close or a fatal error has stopped the server.

@@ -70,6 +70,7 @@ func serve(args []string) error {
 	data := fs.String("data", "", "data directory")
 	election := fs.Duration("election", 300*time.Millisecond, "base election timeout")
 	heartbeat := fs.Duration("heartbeat", 50*time.Millisecond, "heartbeat interval")
+	snapshot := fs.Int("snapshot", 10000, "take a snapshot after this many applied entries (0: never)")
 	quiet := fs.Bool("q", false, "do not log role changes and applied commands")
 	fs.Parse(args)
 	if *peers == "" || *data == "" {
@@ -83,6 +84,7 @@ func serve(args []string) error {
 		DataDir:           *data,
 		ElectionTimeout:   *election,
 		HeartbeatInterval: *heartbeat,
+		SnapshotThreshold: *snapshot,
 		Logger:            logger,
 	}
 	if *quiet {
