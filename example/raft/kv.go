@@ -1,8 +1,10 @@
 package raft
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -71,16 +73,25 @@ func newKVStore() *kvStore {
 	return &kvStore{data: make(map[string]string), lastSeq: make(map[int64]int64)}
 }
 
-// kvState is a kvStore as a snapshot holds it.
+// kvState is a kvStore as a snapshot holds it. Keys and values are bytes
+// (base64 in JSON), since a JSON string cannot carry bytes that are not
+// UTF-8, and the pairs are sorted by key, so that equal stores encode to
+// equal bytes (JSON sorts LastSeq's keys itself).
 type kvState struct {
-	Data    map[string]string
+	Data    []kvPair
 	LastSeq map[int64]int64
 }
 
-// encode returns the store's state for a snapshot. JSON writes map keys in
-// sorted order, so equal stores encode to equal bytes.
+type kvPair struct{ Key, Value []byte }
+
+// encode returns the store's state for a snapshot.
 func (kv *kvStore) encode() ([]byte, error) {
-	data, err := json.Marshal(kvState{kv.data, kv.lastSeq})
+	st := kvState{Data: make([]kvPair, 0, len(kv.data)), LastSeq: kv.lastSeq}
+	for k, v := range kv.data {
+		st.Data = append(st.Data, kvPair{[]byte(k), []byte(v)})
+	}
+	slices.SortFunc(st.Data, func(a, b kvPair) int { return bytes.Compare(a.Key, b.Key) })
+	data, err := json.Marshal(st)
 	if err != nil {
 		return nil, fmt.Errorf("raft: encode snapshot: %w", err)
 	}
@@ -94,8 +105,8 @@ func decodeKV(data []byte) (*kvStore, error) {
 		return nil, fmt.Errorf("raft: decode snapshot: %w", err)
 	}
 	kv := newKVStore()
-	if st.Data != nil {
-		kv.data = st.Data
+	for _, p := range st.Data {
+		kv.data[string(p.Key)] = string(p.Value)
 	}
 	if st.LastSeq != nil {
 		kv.lastSeq = st.LastSeq

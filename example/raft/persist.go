@@ -189,8 +189,8 @@ func (w *logWriter) append(entries []Entry) error {
 
 // rewrite atomically replaces the log file with one holding just entries,
 // after a snapshot made the others unnecessary. The snapshot must be on disk
-// first: a crash in between leaves the old file, which load trims to the
-// snapshot.
+// first: a crash in between leaves the old file, which loadState trims to
+// the snapshot and rewrites.
 func (w *logWriter) rewrite(entries []Entry) error {
 	if err := w.encode(entries); err != nil {
 		return err
@@ -210,12 +210,27 @@ func (w *logWriter) rewrite(entries []Entry) error {
 // encode leaves entries, one JSON line each, in w.buf.
 func (w *logWriter) encode(entries []Entry) error {
 	w.buf.Reset()
-	for i := range entries {
-		if err := w.enc.Encode(&entries[i]); err != nil {
+	for _, e := range entries {
+		c := e.Command
+		if err := w.enc.Encode(fileEntry{e.Index, e.Term, c.Op, []byte(c.Key), []byte(c.Value), c.ClientID, c.Seq}); err != nil {
 			return fmt.Errorf("raft: encode entry: %w", err)
 		}
 	}
 	return nil
+}
+
+// fileEntry is an Entry as the log file holds it. Key and value are bytes
+// (base64 in JSON), since a JSON string cannot carry bytes that are not
+// UTF-8: a replayed log must hold exactly what was appended.
+type fileEntry struct {
+	Index, Term   int
+	Op            Op
+	Key, Value    []byte
+	ClientID, Seq int64
+}
+
+func (f fileEntry) entry() Entry {
+	return Entry{Index: f.Index, Term: f.Term, Command: Command{Op: f.Op, Key: string(f.Key), Value: string(f.Value), ClientID: f.ClientID, Seq: f.Seq}}
 }
 
 func (w *logWriter) close() error { return w.f.Close() }
@@ -282,6 +297,16 @@ func loadState(dir string) (persistentState, *logWriter, error) {
 	}
 	w := &logWriter{dir: dir, f: f}
 	w.enc = json.NewEncoder(&w.buf)
+	if len(st.Log) < len(log) {
+		// The snapshot replaced entries the file still holds: a crash came
+		// between saving it and rewriting the file. New entries must follow
+		// the log as loaded, not the ones the snapshot made stale, so the
+		// rewrite is finished first.
+		if err := w.rewrite(st.Log); err != nil {
+			w.close()
+			return st, nil, err
+		}
+	}
 	return st, w, nil
 }
 
@@ -314,10 +339,11 @@ func replayLog(data []byte) ([]Entry, int, error) {
 		if !ok {
 			return log, valid, nil // the rest, if any, is a torn last line
 		}
-		var e Entry
-		if err := json.Unmarshal(line, &e); err != nil {
+		var f fileEntry
+		if err := json.Unmarshal(line, &f); err != nil {
 			return nil, 0, fmt.Errorf("at byte %d: %w", valid, err)
 		}
+		e := f.entry()
 		first := e.Index
 		if len(log) > 0 {
 			first = log[0].Index

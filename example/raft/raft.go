@@ -86,8 +86,9 @@ type Config struct {
 	// OnApply is called for every committed entry, in log order, exactly
 	// once per entry per server lifetime, before any client waiting on it is
 	// answered. A restarted server applies its log again from the entry after
-	// its snapshot. The entries a snapshot from the leader replaces are not
-	// applied one by one, so OnApply skips them.
+	// its snapshot. A snapshot from the leader replaces entries without
+	// applying them one by one: OnApply skips the ones not yet applied (but
+	// still reports the one being applied when the snapshot arrives).
 	OnApply func(index, term int, cmd Command)
 }
 

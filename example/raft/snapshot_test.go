@@ -218,3 +218,74 @@ func TestClusterSnapshots(t *testing.T) {
 	require.Equal(t, "-012345678901234567890123456789", s.kv.data["x"])
 	require.Greater(t, s.Log()[0].Index, 1, "it installed a snapshot")
 }
+
+// restartServer loads a server from cfg's data directory, as a restart
+// does, without starting it.
+func restartServer(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	r, err := newServer(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { r.wal.close() })
+	return r
+}
+
+// failRewrite makes the next log rewrite fail after the snapshot was saved
+// (the temporary file's name is taken by a directory), as a crash or an I/O
+// error between the two would.
+func failRewrite(t *testing.T, s *Server) {
+	require.NoError(t, os.Mkdir(dataPath(s.cfg.DataDir, logTmp), 0o755))
+	t.Cleanup(func() { os.Remove(dataPath(s.cfg.DataDir, logTmp)) })
+}
+
+// TestSnapshotCrashBeforeLogRewrite: a server stopped between saving a
+// snapshot and rewriting its log file finishes the rewrite when it starts,
+// so the entries it acknowledges next survive later restarts.
+func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
+	state, err := newKVStore().encode()
+	require.NoError(t, err)
+	for name, terms := range map[string][]int{
+		"a stale entry where the snapshot ends": {1, 1, 1},
+		"a stale log shorter than the snapshot": {1},
+		"its own snapshot":                      {1, 1, 2},
+	} {
+		s := testServer(t, 3, 2, terms...)
+		failRewrite(t, s)
+		if name == "its own snapshot" {
+			s.commitIndex, s.lastApplied = 3, 3
+			s.takeSnapshot(3)
+			require.Error(t, s.fatal, name)
+		} else {
+			var r InstallSnapshotReply
+			err := s.handleInstallSnapshot(&InstallSnapshotArgs{Term: 2, LeaderID: 1, LastIncludedIndex: 3, LastIncludedTerm: 2, Data: state}, &r)
+			require.Error(t, err, "%s: the rewrite fails, and the server stops", name)
+		}
+		s.wal.close()
+		require.NoError(t, os.Remove(dataPath(s.cfg.DataDir, logTmp)))
+
+		r := restartServer(t, s.cfg)
+		require.Equal(t, 3, r.base(), name)
+		var ar AppendEntriesReply
+		require.NoError(t, r.handleAppendEntries(&AppendEntriesArgs{Term: 2, LeaderID: 1, PrevLogIndex: 3, PrevLogTerm: 2, Entries: entries(3, 2, 2), LeaderCommit: 5}, &ar))
+		require.True(t, ar.Success, name)
+		r.wal.close()
+		require.Equal(t, r.Log(), restartServer(t, s.cfg).Log(), "%s: the acknowledged entries survive a restart", name)
+	}
+}
+
+// TestBytesSurviveDisk: keys and values that are not UTF-8 come back from
+// the log file and from a snapshot exactly.
+func TestBytesSurviveDisk(t *testing.T) {
+	odd := Command{Op: OpPut, Key: "k\xff", Value: "\xfe\x00v", ClientID: 1, Seq: 1}
+	kv := newKVStore()
+	kv.apply(odd)
+	data, err := kv.encode()
+	require.NoError(t, err)
+	back, err := decodeKV(data)
+	require.NoError(t, err)
+	require.Equal(t, kv, back)
+
+	s := testServer(t, 3, 1)
+	s.log = append(s.log, Entry{Index: 1, Term: 1, Command: odd})
+	require.NoError(t, s.persistLog(1))
+	require.Equal(t, s.log[1:], readState(t, s.cfg.DataDir).Log)
+}

@@ -92,8 +92,9 @@ type Config struct {
 	// OnApply is called for every committed entry, in log order, exactly
 	// once per entry per server lifetime, before any client waiting on it is
 	// answered. A restarted server applies its log again from the entry after
-	// its snapshot. The entries a snapshot from the leader replaces are not
-	// applied one by one, so OnApply skips them.
+	// its snapshot. A snapshot from the leader replaces entries without
+	// applying them one by one: OnApply skips the ones not yet applied (but
+	// still reports the one being applied when the snapshot arrives).
 	OnApply func(index, term int, cmd Command)
 }
 
@@ -477,7 +478,7 @@ func (s *Server) startElection() bool {
 		s.wg.Add(1)
 		func(i int) {
 			simstd.Go(func() {
-//line ../raft.go:473
+//line ../raft.go:474
 				defer s.wg.Done()
 				var resp message
 				err := s.peers[i].call(&message{Vote: &args}, &resp, time.Now().Add(s.rpcTimeout))
@@ -490,7 +491,7 @@ func (s *Server) startElection() bool {
 			})
 		}(i)
 	}
-//line ../raft.go:484
+//line ../raft.go:485
 	return false
 }
 
@@ -537,15 +538,15 @@ func (s *Server) becomeLeader() {
 		s.wake[i] = simstd.NewChan[struct{}](1)
 		s.wg.Add(1)
 		func() {
-//line ../raft.go:529
+//line ../raft.go:530
 			fn, arg0, arg1, arg2 := s.replicator, i, s.currentTerm, s.wake[i]
-//line ../raft.go:529
+//line ../raft.go:530
 			simstd.Go(func() { fn(arg0, arg1, arg2) })
 		}()
 	}
 }
 
-//line ../raft.go:532
+//line ../raft.go:533
 
 // wakeReplicators tells every replicator there are new entries to send.
 func (s *Server) wakeReplicators() {
