@@ -19,10 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// minCaught is the least number of mutants the hunt must catch within
-// mutantSeeds seeds each: all of them. BENCHMARKS.md records how fast.
-const minCaught = 10
-
 // huntRE matches the hunt's failure line: seed, seeds run, trace hash.
 var huntRE = regexp.MustCompile(`hunt: seed (\d+) failed after (\d+) seeds in \S+ \(\S+, hash ([0-9a-f]+)\)`)
 
@@ -61,8 +57,8 @@ func envInt(name string, def int) int {
 // bug of tests/raftmut is applied to a copy of example/raft, the copy's
 // simulated variant replaces example/raft/sim (go test -overlay), and the
 // hunt (the mixed scenario over seeds 1, 2, ...) must fail within
-// mutantSeeds seeds; at least minCaught of them must be. Survivors are
-// reported with the seeds they withstood. Seeds-to-failure and wall time go
+// mutantSeeds seeds, every one of them. Survivors are reported with the
+// seeds they withstood. Seeds-to-failure and wall time go
 // to the log (BENCHMARKS.md records them). SIMGEN_MUTANTS=a,b hunts only
 // the mutants named (all, the default, hunts every one).
 func TestMutants(t *testing.T) {
@@ -75,7 +71,7 @@ func TestMutants(t *testing.T) {
 	require.NoError(t, err)
 	var mu sync.Mutex
 	caught := 0
-	want := min(minCaught, len(ms))
+	want := len(ms)
 	if only := os.Getenv("SIMGEN_MUTANTS"); only != "" && only != "all" {
 		names := strings.Split(only, ",")
 		ms = slices.DeleteFunc(ms, func(m raftmut.Mutation) bool { return !slices.Contains(names, m.Name) })
@@ -98,8 +94,8 @@ func TestMutants(t *testing.T) {
 			out, err := cmd.CombinedOutput()
 			wall := time.Since(start)
 			if err == nil {
-				// Report, and let minCaught judge the suite's power as a
-				// whole.
+				// Report, and let the count of those caught judge the
+				// suite's power as a whole.
 				t.Logf("mutant %-26s NOT caught in %d seeds (%v wall): %s", m.Name, mutantSeeds, wall.Round(time.Millisecond), m.Desc)
 				return
 			}
