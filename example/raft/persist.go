@@ -165,7 +165,8 @@ func syncDir(dir string) error {
 // lines, one entry each. Replaying it applies each entry as "log[Index] = e,
 // and drop everything after": an entry whose Index is not past the end
 // records that the log was truncated there, as a follower does when it
-// deletes a conflicting suffix. So the file never needs rewriting.
+// deletes a conflicting suffix. So an append never needs a rewrite; only a
+// snapshot rewrites the file.
 type logWriter struct {
 	dir string
 	f   *os.File // logFile in dir, opened for appending

@@ -54,7 +54,11 @@ func TestSnapshotLoad(t *testing.T) {
 	e := func(i, term int) Entry {
 		return Entry{Index: i, Term: term, Command: Command{Op: OpPut, Key: strconv.Itoa(i)}}
 	}
-	snap := snapshot{Index: 3, Term: 2, State: []byte(`{"Data":{"a":"1"},"LastSeq":{"7":2}}`)}
+	kv := newKVStore()
+	kv.apply(Command{Op: OpPut, Key: "a", Value: "1", ClientID: 7, Seq: 2})
+	state, err := kv.encode()
+	require.NoError(t, err)
+	snap := snapshot{Index: 3, Term: 2, State: state}
 	for name, c := range map[string]struct {
 		log  []Entry
 		want []Entry
@@ -79,7 +83,7 @@ func TestSnapshotLoad(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, saveSnapshot(dir, snap))
 	logFileOf(t, dir, e(5, 2))
-	_, _, err := loadState(dir)
+	_, _, err = loadState(dir)
 	require.ErrorContains(t, err, "the log starts at entry 5, after a snapshot up to 3")
 	dir = t.TempDir()
 	logFileOf(t, dir, e(2, 1))

@@ -938,7 +938,7 @@ func (s *Server) takeSnapshot(index int) {
 		return
 	}
 	if s.restore || index <= s.base() || s.fatal != nil {
-		return // a snapshot from the leader got there first
+		return // a snapshot from the leader got there first, or the server has stopped
 	}
 	snap := snapshot{Index: index, Term: s.term(index), State: state}
 	if s.installSnapshot(snap, s.log[index-s.base()+1:]) == nil {

@@ -66,7 +66,11 @@ func TestSnapshotLoad(t *testing.T) {
 		e := func(i, term int) Entry {
 			return Entry{Index: i, Term: term, Command: Command{Op: OpPut, Key: strconv.Itoa(i)}}
 		}
-		snap := snapshot{Index: 3, Term: 2, State: []byte(`{"Data":{"a":"1"},"LastSeq":{"7":2}}`)}
+		kv := newKVStore()
+		kv.apply(Command{Op: OpPut, Key: "a", Value: "1", ClientID: 7, Seq: 2})
+		state, err := kv.encode()
+		require.NoError(t, err)
+		snap := snapshot{Index: 3, Term: 2, State: state}
 		for name, c := range simstd.MapRange(map[string]struct {
 			log  []Entry
 			want []Entry
@@ -91,7 +95,7 @@ func TestSnapshotLoad(t *testing.T) {
 		dir := simstd.TempDir(t)
 		require.NoError(t, saveSnapshot(dir, snap))
 		logFileOf(t, dir, e(5, 2))
-		_, _, err := loadState(dir)
+		_, _, err = loadState(dir)
 		require.ErrorContains(t, err, "the log starts at entry 5, after a snapshot up to 3")
 		dir = simstd.TempDir(t)
 		logFileOf(t, dir, e(2, 1))
@@ -103,12 +107,12 @@ func TestSnapshotLoad(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:92
+//line ../snapshot_test.go:96
 
 // TestTakeSnapshot: the applier's snapshot replaces the applied prefix on
 // disk and in memory, and a restart rebuilds the store from it.
 func TestTakeSnapshot(t *testing.T) {
-//line ../snapshot_test.go:95
+//line ../snapshot_test.go:99
 	simstd.Test(t, func(t *testing.T) {
 		s := testServer(t, 3, 2, 1, 1, 2, 2)
 		for i := 1; i <= 3; i++ {
@@ -141,9 +145,9 @@ func TestTakeSnapshot(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:126
+//line ../snapshot_test.go:130
 func TestInstallSnapshot(t *testing.T) {
-//line ../snapshot_test.go:126
+//line ../snapshot_test.go:130
 	simstd.Test(t, func(t *testing.T) {
 		state, err := newKVStore().encode()
 		require.NoError(t, err)
@@ -187,12 +191,12 @@ func TestInstallSnapshot(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:167
+//line ../snapshot_test.go:171
 
 // TestAppendEntriesAfterSnapshot: entries a snapshot already holds are
 // skipped, and the consistency check works from the snapshot's last entry.
 func TestAppendEntriesAfterSnapshot(t *testing.T) {
-//line ../snapshot_test.go:170
+//line ../snapshot_test.go:174
 	simstd.Test(t, func(t *testing.T) {
 		s := testServer(t, 3, 2, 1, 1, 2, 2)
 		s.commitIndex, s.lastApplied = 3, 3
@@ -216,12 +220,12 @@ func TestAppendEntriesAfterSnapshot(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:191
+//line ../snapshot_test.go:195
 
 // TestClusterSnapshots: a server that was down while the others compacted
 // their logs catches up through the leader's snapshot.
 func TestClusterSnapshots(t *testing.T) {
-//line ../snapshot_test.go:194
+//line ../snapshot_test.go:198
 	simstd.Test(t, func(t *testing.T) {
 		c := newCluster(t, 3, 5)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -251,7 +255,7 @@ func TestClusterSnapshots(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:221
+//line ../snapshot_test.go:225
 
 // restartServer loads a server from cfg's data directory, as a restart
 // does, without starting it.
@@ -275,7 +279,7 @@ func failRewrite(t *testing.T, s *Server) {
 // snapshot and rewriting its log file finishes the rewrite when it starts,
 // so the entries it acknowledges next survive later restarts.
 func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
-//line ../snapshot_test.go:243
+//line ../snapshot_test.go:247
 	simstd.Test(t, func(t *testing.T) {
 		state, err := newKVStore().encode()
 		require.NoError(t, err)
@@ -309,12 +313,12 @@ func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:274
+//line ../snapshot_test.go:278
 
 // TestBytesSurviveDisk: keys and values that are not UTF-8 come back from
 // the log file and from a snapshot exactly.
 func TestBytesSurviveDisk(t *testing.T) {
-//line ../snapshot_test.go:277
+//line ../snapshot_test.go:281
 	simstd.Test(t, func(t *testing.T) {
 		odd := Command{Op: OpPut, Key: "k\xff", Value: "\xfe\x00v", ClientID: 1, Seq: 1}
 		kv := newKVStore()
