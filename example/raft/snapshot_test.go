@@ -212,11 +212,7 @@ func TestClusterSnapshots(t *testing.T) {
 	require.Greater(t, c.servers[leader].Log()[0].Index, 1, "the leader compacted its log")
 
 	c.start(lagging)
-	want := c.servers[leader].Status().CommitIndex
-	for deadline := time.Now().Add(5 * time.Second); c.servers[lagging].Status().LastApplied < want; {
-		require.True(t, time.Now().Before(deadline), "the restarted server did not catch up in 5s")
-		time.Sleep(10 * time.Millisecond)
-	}
+	c.waitApplied(lagging, c.servers[leader].Status().CommitIndex, 5*time.Second)
 	s := c.servers[lagging]
 	c.stop(lagging) // its applier has stopped: its store can be read
 	require.Equal(t, "-012345678901234567890123456789", s.kv.data["x"])

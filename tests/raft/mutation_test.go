@@ -71,13 +71,12 @@ func TestMutants(t *testing.T) {
 	require.NoError(t, err)
 	var mu sync.Mutex
 	caught := 0
-	want := len(ms)
 	if only := os.Getenv("SIMGEN_MUTANTS"); only != "" && only != "all" {
 		names := strings.Split(only, ",")
 		ms = slices.DeleteFunc(ms, func(m raftmut.Mutation) bool { return !slices.Contains(names, m.Name) })
 		require.NotEmpty(t, ms, "SIMGEN_MUTANTS=%s names no mutant", only)
-		want = len(ms)
 	}
+	want := len(ms)
 	t.Cleanup(func() {
 		if caught < want {
 			t.Errorf("only %d of the %d mutants caught", caught, want)

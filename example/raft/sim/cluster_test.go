@@ -94,6 +94,16 @@ func (c *cluster) stop(i int) {
 	}
 }
 
+// waitApplied waits until server i has applied entry index, failing the
+// test if that takes longer than within.
+func (c *cluster) waitApplied(i, index int, within time.Duration) {
+	c.t.Helper()
+	for deadline := time.Now().Add(within); c.servers[i].Status().LastApplied < index; {
+		require.True(c.t, time.Now().Before(deadline), "server %d did not apply entry %d within %v", i, index, within)
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // leader returns the ID of the live leader with the highest term.
 func (c *cluster) leader() int {
 	best, term := -1, -1
@@ -109,7 +119,7 @@ func (c *cluster) leader() int {
 }
 
 func TestClusterSurvivesLeaderFailure(t *testing.T) {
-//line ../cluster_test.go:105
+//line ../cluster_test.go:115
 	simstd.Test(t, func(t *testing.T) {
 		c := newCluster(t, 3, 0)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -141,10 +151,7 @@ func TestClusterSurvivesLeaderFailure(t *testing.T) {
 		// The old leader comes back from its data directory and catches up.
 		c.start(old)
 		want := c.servers[now].Log()
-		for deadline := time.Now().Add(3 * time.Second); c.servers[old].Status().LastApplied < len(want)-1; {
-			require.True(t, time.Now().Before(deadline), "the restarted server did not catch up in 3s")
-			time.Sleep(10 * time.Millisecond)
-		}
+		c.waitApplied(old, want[len(want)-1].Index, 3*time.Second)
 		require.Equal(t, want, c.servers[old].Log()[:len(want)])
 		v, err = cl.Get(ctx, "x")
 		require.NoError(t, err)

@@ -243,11 +243,7 @@ func TestClusterSnapshots(t *testing.T) {
 		require.Greater(t, c.servers[leader].Log()[0].Index, 1, "the leader compacted its log")
 
 		c.start(lagging)
-		want := c.servers[leader].Status().CommitIndex
-		for deadline := time.Now().Add(5 * time.Second); c.servers[lagging].Status().LastApplied < want; {
-			require.True(t, time.Now().Before(deadline), "the restarted server did not catch up in 5s")
-			time.Sleep(10 * time.Millisecond)
-		}
+		c.waitApplied(lagging, c.servers[leader].Status().CommitIndex, 5*time.Second)
 		s := c.servers[lagging]
 		c.stop(lagging) // its applier has stopped: its store can be read
 		require.Equal(t, "-012345678901234567890123456789", s.kv.data["x"])
@@ -255,7 +251,7 @@ func TestClusterSnapshots(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:225
+//line ../snapshot_test.go:221
 
 // restartServer loads a server from cfg's data directory, as a restart
 // does, without starting it.
@@ -279,7 +275,7 @@ func failRewrite(t *testing.T, s *Server) {
 // snapshot and rewriting its log file finishes the rewrite when it starts,
 // so the entries it acknowledges next survive later restarts.
 func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
-//line ../snapshot_test.go:247
+//line ../snapshot_test.go:243
 	simstd.Test(t, func(t *testing.T) {
 		state, err := newKVStore().encode()
 		require.NoError(t, err)
@@ -313,12 +309,12 @@ func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
 	})
 }
 
-//line ../snapshot_test.go:278
+//line ../snapshot_test.go:274
 
 // TestBytesSurviveDisk: keys and values that are not UTF-8 come back from
 // the log file and from a snapshot exactly.
 func TestBytesSurviveDisk(t *testing.T) {
-//line ../snapshot_test.go:281
+//line ../snapshot_test.go:277
 	simstd.Test(t, func(t *testing.T) {
 		odd := Command{Op: OpPut, Key: "k\xff", Value: "\xfe\x00v", ClientID: 1, Seq: 1}
 		kv := newKVStore()
