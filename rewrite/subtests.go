@@ -10,17 +10,29 @@ import (
 
 // testingMethods are the methods of *testing.T that a simulation must see
 // differently: Run and Parallel block on the testing package's own
-// goroutines, which a simulated goroutine must not do, and TempDir creates a
-// directory on the real disk only. simstd has counterparts taking the
-// receiver as their first argument.
-var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir"}
+// goroutines, which a simulated goroutine must not do; Cleanup functions
+// must run inside the simulation, before its goroutines are unwound, and
+// Context's channel must be the simulation's; TempDir creates a directory
+// on the real disk only. simstd has counterparts taking the receiver as
+// their first argument.
+var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir", "Cleanup": "Cleanup", "Context": "Context"}
 
-// rewriteSubtests routes t.Run, t.Parallel and t.TempDir on a *testing.T to
-// simstd, so that a subtest's body runs as a simulated goroutine and its
-// temporary directory exists on the simulated disk:
+// tbMethods are the testingMethods also routed when called through the
+// testing.TB interface (a helper's tb.Cleanup): their simstd counterparts
+// take a testing.TB.
+var tbMethods = map[string]bool{"Cleanup": true, "Context": true}
+
+// rewriteSubtests routes t.Run, t.Parallel, t.Cleanup, t.Context and
+// t.TempDir on a *testing.T (Cleanup and Context also on a testing.TB) to
+// simstd, so that a subtest's body runs as a simulated goroutine with Go's
+// ordering of parallel subtests, cleanups run inside the simulation, the
+// context is cancelled there, and the temporary directory exists on the
+// simulated disk:
 //
 //	t.Run(name, f)   =>   simstd.Subtest(t, name, f)
 //	t.Parallel()     =>   simstd.Parallel(t)
+//	t.Cleanup(f)     =>   simstd.Cleanup(t, f)
+//	t.Context()      =>   simstd.Context(t)
 //	t.TempDir()      =>   simstd.TempDir(t)
 //
 // Method values (f := t.Run) are left alone; simgen check reports nothing for
@@ -32,7 +44,14 @@ func rewriteSubtests(c *fileCtx) {
 			return true
 		}
 		sel, ok := call.Fun.(*dst.SelectorExpr)
-		if !ok || testingMethods[sel.Sel.Name] == "" || !c.isTestingTMethod(call) {
+		if !ok || testingMethods[sel.Sel.Name] == "" {
+			return true
+		}
+		a, ok := c.astOf(call).(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if se, ok := ast.Unparen(a.Fun).(*ast.SelectorExpr); !ok || !c.isRoutedTestingMethod(se) {
 			return true
 		}
 		repl := &dst.CallExpr{
@@ -45,18 +64,20 @@ func rewriteSubtests(c *fileCtx) {
 	})
 }
 
-// isTestingTMethod reports whether call calls a method on a value of type
+// isRoutedTestingMethod reports whether rewriteSubtests routes calls of the
+// method se selects to simstd: one of testingMethods on a *testing.T, or
+// one of tbMethods on a testing.TB.
+func (c *fileCtx) isRoutedTestingMethod(se *ast.SelectorExpr) bool {
+	if testingMethods[se.Sel.Name] == "" {
+		return false
+	}
+	return c.isTestingTMethod(se) || tbMethods[se.Sel.Name] && c.isTestingTBMethod(se)
+}
+
+// isTestingTMethod reports whether se selects a method on a value of type
 // *testing.T (declared on T or promoted from the testing package's own
 // embedded types; not through a user type embedding *testing.T).
-func (c *fileCtx) isTestingTMethod(call *dst.CallExpr) bool {
-	a, ok := c.astOf(call).(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	se, ok := ast.Unparen(a.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
+func (c *fileCtx) isTestingTMethod(se *ast.SelectorExpr) bool {
 	if s := c.info.Selections[se]; s == nil || s.Kind() != types.MethodVal {
 		return false
 	}
@@ -64,6 +85,19 @@ func (c *fileCtx) isTestingTMethod(call *dst.CallExpr) bool {
 	if !ok {
 		return false
 	}
-	named, ok := ptr.Elem().(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "testing" && named.Obj().Name() == "T"
+	return isTestingNamed(ptr.Elem(), "T")
+}
+
+// isTestingTBMethod reports whether se selects a method on a value of the
+// interface type testing.TB.
+func (c *fileCtx) isTestingTBMethod(se *ast.SelectorExpr) bool {
+	if s := c.info.Selections[se]; s == nil || s.Kind() != types.MethodVal {
+		return false
+	}
+	return isTestingNamed(c.info.TypeOf(se.X), "TB")
+}
+
+func isTestingNamed(t types.Type, name string) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "testing" && named.Obj().Name() == name
 }

@@ -252,6 +252,9 @@ func appendRecord(rec RunRecord) error {
 // environment (SIMGEN_SEED, SIMGEN_SEEDS; default seed 1), stopping at the
 // first failing seed and printing the command that reproduces it. body may
 // call t.Fatal from any simulated goroutine; from the main one it ends the run.
+// As in Go, once body returns the test's parallel subtests run, then its
+// cleanups (Cleanup), all inside the simulation, before the goroutines still
+// alive are unwound.
 func Test(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
 	seeds, err := Seeds()
@@ -271,7 +274,7 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		if tf != nil {
 			cfg.Trace = tf.f
 		}
-		r := kernel.Run(cfg, func() { body(t) })
+		r := kernel.Run(cfg, func() { runTest(t, body) })
 		report(r)
 		rec := NewRunRecord(t.Name(), r, t.Failed())
 		if tf != nil {

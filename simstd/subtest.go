@@ -10,10 +10,9 @@ import (
 // Subtest stands for t.Run(name, f) in generated tests. Outside a simulation
 // it is t.Run. Inside one, the testing package still creates and reports the
 // subtest, but f runs as a simulated goroutine of the caller's run (on the
-// caller's node) while the caller waits for it, so that f's scheduling points,
-// virtual time and failures belong to the simulation. t.FailNow in f ends f,
-// as it does natively; the subtest's t.Cleanup functions run when f returns,
-// outside the simulation.
+// caller's node), so that f's scheduling points, virtual time and failures
+// belong to the simulation. As in Go, Subtest returns when f and its
+// cleanups are done, or as soon as f calls Parallel; t.FailNow in f ends f.
 func Subtest(t *testing.T, name string, f func(t *testing.T)) bool {
 	g := kernel.Current()
 	if g == nil {
@@ -22,11 +21,12 @@ func Subtest(t *testing.T, name string, f func(t *testing.T)) bool {
 	// t.Run blocks its caller on the testing package's channels, which a
 	// simulated goroutine must not do for long: a native goroutine calls it,
 	// and the subtest's own goroutine hands its *testing.T over and waits
-	// until the simulation has run f. The simulated caller waits natively only
-	// for these hand-offs, which involve no simulated goroutine.
+	// until the simulation is done with the subtest (finishNative). The
+	// simulated goroutines wait natively only for these hand-offs, which
+	// involve no simulated goroutine.
 	started := make(chan *testing.T)
 	finished := make(chan struct{})
-	result := make(chan bool)
+	result := make(chan bool, 1)
 	go func() {
 		result <- t.Run(name, func(st *testing.T) {
 			started <- st
@@ -39,33 +39,70 @@ func Subtest(t *testing.T, name string, f func(t *testing.T)) bool {
 	case ok := <-result: // the subtest did not run (-run filters it out)
 		return ok
 	}
-	// If the run ends inside f (a deadlock, a panic, a limit), unwinding ends
-	// this goroutine in done.Recv: the subtest is still ended, as failed.
-	completed := false
+	s := g.Sim()
+	// parent is nil when t is not a test of this run (handed in from
+	// outside): its subtests still run in the simulation, but Parallel does
+	// nothing in them, since nothing says when t's function returns.
+	ts := newTestState(s, st, testsOf(s)[t])
+	ts.finished, ts.result = finished, result
+	ts.released = kernel.NewChan[struct{}](0)
+	// If the run ends while the caller waits (a deadlock, a panic, a
+	// limit), unwinding ends the caller in released.Recv before the
+	// subtest, which may never have started: the subtest is still handed
+	// back, as failed.
 	defer func() {
-		if !completed {
-			st.Fail()
+		if runOver() {
+			ts.finishNative(true)
 		}
-		close(finished)
-		<-result
 	}()
-	done := kernel.NewChan[struct{}](0)
 	g.Go(func() {
-		defer done.Close() // also on t.FailNow's runtime.Goexit
+		defer func() {
+			over := runOver()
+			ts.finishNative(over)
+			if over {
+				return
+			}
+			if ts.parallel {
+				ts.done.Close()
+			} else {
+				ts.released.Close()
+			}
+		}()
+		defer ts.end() // also on t.FailNow's runtime.Goexit
 		f(st)
 	})
-	done.Recv()
-	completed = true
+	ts.released.Recv()
 	return !st.Failed()
 }
 
 // Parallel stands for t.Parallel() in generated tests. Outside a simulation it
-// is t.Parallel. Inside one it does nothing: the subtest keeps running at once,
-// as the schedule where the parallel subtests run one after another.
+// is t.Parallel. Inside one, for a subtest, it does what Go's does: the
+// subtest's caller (Subtest) returns, and the subtest waits until its
+// parent's test function has returned, then runs concurrently with its
+// parallel siblings as a simulated goroutine; the parent's cleanups wait
+// for them all. A top-level test runs alone in its simulation, so there
+// Parallel does nothing.
 func Parallel(t *testing.T) {
 	if kernel.Current() == nil {
 		t.Parallel()
+		return
 	}
+	ts := lookupTest(t)
+	if ts == nil || ts.parent == nil {
+		return
+	}
+	if ts.parallel {
+		panic("testing: t.Parallel called multiple times")
+	}
+	ts.parallel = true
+	ts.done = kernel.NewChan[struct{}](0)
+	p := ts.parent
+	p.parallelSubs = append(p.parallelSubs, ts)
+	if p.bodyDone == nil {
+		p.bodyDone = kernel.NewChan[struct{}](0)
+	}
+	ts.released.Close()
+	p.bodyDone.Recv()
 }
 
 // TempDir stands for t.TempDir() in generated tests. The testing package

@@ -16,7 +16,6 @@ func TestSubtestRunsInTheSimulation(t *testing.T) {
 		start := time.Now()
 		var order []string
 		ok := simstd.Subtest(t, "outer", func(t *testing.T) {
-			simstd.Parallel(t)
 			require.True(t, simstd.InSimulation(), "a subtest body runs as a simulated goroutine")
 			time.Sleep(time.Hour) // virtual: returns at once
 			order = append(order, "outer")

@@ -1,0 +1,274 @@
+package simstd
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/simgen/simgen/internal/kernel"
+	simctx "github.com/simgen/simgen/simstd/context"
+)
+
+// testState is the simulation's side of one test or subtest: what Go's
+// testing package keeps for a test between its function returning and its
+// end (cleanups, the context, parallel subtests), kept here so that all of
+// it happens inside the simulation, on the virtual clock, while every
+// goroutine of the test is still alive. Its fields are touched only by the
+// run's simulated goroutines, one at a time.
+type testState struct {
+	t      *testing.T
+	parent *testState // nil for the run's top-level test
+
+	// cleanups are the functions registered with Cleanup, run last first
+	// once the test function and its parallel subtests are done.
+	cleanups []func()
+
+	// ctx is what Context returns, made on first use; cancel cancels it
+	// just before the cleanups run, as Go does.
+	ctx    simctx.Context
+	cancel simctx.CancelFunc
+
+	// released is closed when Subtest's caller may go on: the subtest
+	// called Parallel, or it ended. nil for a top-level test.
+	released *kernel.Chan[struct{}]
+
+	// parallel is set by Parallel; done is then closed when the subtest
+	// ended (its cleanups ran), for its parent to wait on.
+	parallel bool
+	done     *kernel.Chan[struct{}]
+
+	// bodyDone is closed when the test function returned (its defers ran),
+	// releasing the parallel subtests, which wait on it; made by the first
+	// of them.
+	bodyDone *kernel.Chan[struct{}]
+
+	// parallelSubs are the subtests that called Parallel, in that order:
+	// the test waits for them before its cleanups.
+	parallelSubs []*testState
+
+	// subs are the subtests started and not yet handed back to the testing
+	// package (see finishNative).
+	subs []*testState
+
+	// finished and result are the hand-over with the native goroutine
+	// running the subtest's t.Run: closing finished lets the subtest's
+	// function return there, and result then says t.Run returned. nil for
+	// a top-level test.
+	finished chan struct{}
+	result   chan bool
+	// nativeDone is set once finished was closed and t.Run returned.
+	nativeDone bool
+}
+
+// testsKey keys the run's map from each *testing.T to its state (Sim.Ext).
+type testsKey struct{}
+
+func testsOf(s *kernel.Sim) map[*testing.T]*testState {
+	return s.Ext(testsKey{}, func() any { return map[*testing.T]*testState{} }).(map[*testing.T]*testState)
+}
+
+// lookupTest returns the state of t in the caller's run, nil when the caller
+// is not simulated or t is not a test of its run.
+func lookupTest(t *testing.T) *testState {
+	g := kernel.Current()
+	if g == nil {
+		return nil
+	}
+	return testsOf(g.Sim())[t]
+}
+
+func newTestState(s *kernel.Sim, t *testing.T, parent *testState) *testState {
+	ts := &testState{t: t, parent: parent}
+	testsOf(s)[t] = ts
+	if parent != nil {
+		parent.subs = append(parent.subs, ts)
+	}
+	return ts
+}
+
+// runTest is the main goroutine of a test's run: body, then what Go's
+// testing package does once a test function returns.
+func runTest(t *testing.T, body func(t *testing.T)) {
+	ts := newTestState(kernel.Current().Sim(), t, nil)
+	defer ts.end()
+	body(t)
+}
+
+// end runs when the test function returned, normally or by
+// runtime.Goexit (t.FailNow, t.SkipNow), or panicked. Like Go's tRunner it
+// releases the parallel subtests, waits for them, cancels the context and
+// runs the cleanups. On a panic Go runs the cleanups without waiting for
+// the parallel subtests, and the panic then fails the run. Once the run's
+// outcome is fixed (it failed elsewhere and this goroutine is being
+// unwound) nothing more runs in it: the cleanups are dropped.
+func (ts *testState) end() {
+	if runOver() {
+		return
+	}
+	if !panicking() {
+		if ts.bodyDone != nil {
+			ts.bodyDone.Close()
+		}
+		for _, sub := range ts.parallelSubs {
+			sub.done.Recv()
+		}
+	}
+	ts.runCleanups()
+}
+
+// runCleanups cancels the context and runs the cleanups, last registered
+// first, including those that cleanups register. A cleanup that calls
+// t.FailNow (runtime.Goexit) does not keep the others from running, as in Go.
+func (ts *testState) runCleanups() {
+	if ts.cancel != nil {
+		ts.cancel()
+	}
+	defer func() {
+		if len(ts.cleanups) > 0 && !runOver() {
+			ts.runCleanups()
+		}
+	}()
+	for len(ts.cleanups) > 0 {
+		last := len(ts.cleanups) - 1
+		f := ts.cleanups[last]
+		ts.cleanups = ts.cleanups[:last]
+		f()
+	}
+}
+
+// finishNative hands the subtest back to the testing package: its function
+// returns in the native goroutine running t.Run, which reports it. The
+// subtest's own subtests are handed back first, since Go requires a test's
+// t.Run calls to return before its function does. A subtest the run left
+// unfinished (the run failed meanwhile) is reported as failed.
+func (ts *testState) finishNative(failed bool) {
+	if ts.nativeDone {
+		return
+	}
+	for _, sub := range ts.subs {
+		sub.finishNative(failed)
+	}
+	ts.subs = nil
+	ts.nativeDone = true
+	if failed {
+		ts.t.Fail()
+	}
+	close(ts.finished)
+	<-ts.result
+	if p := ts.parent; p != nil {
+		if i := indexOf(p.subs, ts); i >= 0 {
+			p.subs = append(p.subs[:i], p.subs[i+1:]...)
+		}
+	}
+}
+
+func indexOf(list []*testState, ts *testState) int {
+	for i, x := range list {
+		if x == ts {
+			return i
+		}
+	}
+	return -1
+}
+
+// runOver reports whether the caller runs in a simulation whose outcome is
+// already fixed (its goroutines are being unwound).
+func runOver() bool {
+	g := kernel.Current()
+	return g == nil || g.Sim().Over()
+}
+
+// panicking reports whether the deferred call that calls it runs because of
+// a panic (rather than a return or runtime.Goexit): Go gives no other way to
+// tell without recovering, which would lose the panic's stack for the report.
+func panicking() bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		switch f.Function {
+		case "runtime.gopanic":
+			return true
+		case "runtime.Goexit", "runtime.deferreturn":
+			return false
+		}
+		if !more || strings.HasPrefix(f.Function, "github.com/simgen/simgen/internal/kernel.") {
+			return false
+		}
+	}
+}
+
+// Cleanup stands for t.Cleanup(f) in generated code. Outside a simulation it
+// is t.Cleanup (after cancelling the context of Context, as Go does before
+// any cleanup). Inside one, for a test of the run, f runs in the simulation
+// after the test function returned and its parallel subtests ended, last
+// registered first, while the test's other goroutines are still alive, as
+// Go runs it before the test ends.
+func Cleanup(t testing.TB, f func()) {
+	if tt, ok := t.(*testing.T); ok {
+		if ts := lookupTest(tt); ts != nil {
+			ts.cleanups = append(ts.cleanups, f)
+			return
+		}
+	}
+	t.Cleanup(func() {
+		cancelNativeContext(t)
+		f()
+	})
+}
+
+// Context stands for t.Context() in generated code: a context cancelled just
+// before the test's cleanups run. Inside a simulation, for a test of the
+// run, it is cancelled in the simulation. Outside, it is t.Context() as a
+// simstd/context Context, cancelled synchronously before the cleanups that
+// Cleanup registers (FromStd alone would learn of the cancellation from
+// another goroutine, a moment later).
+func Context(t testing.TB) simctx.Context {
+	if tt, ok := t.(*testing.T); ok {
+		if ts := lookupTest(tt); ts != nil {
+			if ts.ctx == nil {
+				ts.ctx, ts.cancel = simctx.WithCancel(simctx.Background())
+			}
+			return ts.ctx
+		}
+	}
+	nativeContexts.Lock()
+	defer nativeContexts.Unlock()
+	if c, ok := nativeContexts.m[t]; ok {
+		return c.ctx
+	}
+	ctx, cancel := simctx.WithCancel(simctx.FromStd(t.Context()))
+	if nativeContexts.m == nil {
+		nativeContexts.m = map[testing.TB]nativeContext{}
+	}
+	nativeContexts.m[t] = nativeContext{ctx, cancel}
+	t.Cleanup(func() {
+		cancelNativeContext(t)
+		nativeContexts.Lock()
+		delete(nativeContexts.m, t)
+		nativeContexts.Unlock()
+	})
+	return ctx
+}
+
+// nativeContexts are the contexts Context made outside a simulation, by
+// test, until the test's cleanups are done.
+var nativeContexts struct {
+	sync.Mutex
+	m map[testing.TB]nativeContext
+}
+
+type nativeContext struct {
+	ctx    simctx.Context
+	cancel simctx.CancelFunc
+}
+
+func cancelNativeContext(t testing.TB) {
+	nativeContexts.Lock()
+	c, ok := nativeContexts.m[t]
+	nativeContexts.Unlock()
+	if ok {
+		c.cancel()
+	}
+}
