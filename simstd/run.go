@@ -162,6 +162,8 @@ const (
 	KindStepLimit = "step-limit" // SIMGEN_STEP_LIMIT reached (*LimitError)
 	KindTimeLimit = "time-limit" // SIMGEN_TIME_LIMIT reached (*LimitError)
 	KindWatchdog  = "watchdog"   // a goroutine ran too long without a scheduling point (*WatchdogError)
+	KindExit      = "exit"       // the program exited: os.Exit, log.Fatal (*ExitError)
+	KindFatal     = "fatal"      // a fatal runtime error, which Go does not let a program recover from (*FatalError)
 	KindError     = "error"      // any other error ending the run
 )
 
@@ -173,10 +175,16 @@ func FailureKind(err error) string {
 		de *DeadlockError
 		le *LimitError
 		we *WatchdogError
+		xe *ExitError
+		fe *FatalError
 	)
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &xe):
+		return KindExit
+	case errors.As(err, &fe):
+		return KindFatal
 	case errors.As(err, &we):
 		return KindWatchdog
 	case errors.As(err, &de):
@@ -348,7 +356,9 @@ func shellQuote(s string) string {
 
 // Main runs fn, a main package's main function, in a simulation seeded by
 // SIMGEN_SEED (default 1). When the run fails it prints the error, the seed and
-// how to reproduce, and exits with status 2 as a Go program does on a panic.
+// how to reproduce, and exits with status 2 as a Go program does on a panic,
+// or with the program's status when it called os.Exit (os.Exit(0) is a
+// success).
 func Main(fn func()) {
 	seeds, err := Seeds()
 	if err == nil && len(seeds) != 1 {
@@ -370,6 +380,10 @@ func Main(fn func()) {
 		cfg.Trace = tf.f
 	}
 	r := kernel.Run(cfg, fn)
+	var exit *ExitError
+	if errors.As(r.Err, &exit) && exit.Code == 0 {
+		r.Err = nil // os.Exit(0): the program succeeded
+	}
 	report(r)
 	rec := NewRunRecord("", r, false)
 	if tf != nil {
@@ -386,6 +400,9 @@ func Main(fn func()) {
 	if r.Err != nil {
 		fmt.Fprintf(os.Stderr, "%v\nsimgen: seed %d failed (strategy %s, %d steps, virtual time %v, hash %016x)\nreproduce: %s\n",
 			r.Err, r.Seed, r.Strategy, r.Steps, r.Elapsed, r.Hash, reproduceMain(r.Seed))
+		if exit != nil {
+			os.Exit(exit.Code) // the program's own exit status
+		}
 		os.Exit(2)
 	}
 }

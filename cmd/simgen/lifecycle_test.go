@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/simgen/simgen/rewrite/rewritetest"
@@ -129,4 +130,43 @@ func TestLifecycleNativeAndSimulated(t *testing.T) {
 	r = simgen(t, dir, nil, "test", "./bug", "--", "-count=1")
 	assert.Equal(t, 1, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stdout, "db torn down before the parallel subtest ran")
+}
+
+// exitingTest ends the test binary natively; simulated, each seed is a run that failed by
+// exiting.
+const exitingTest = `package ex
+
+import (
+	"log"
+	"testing"
+	"time"
+)
+
+func TestFatal(t *testing.T) {
+	res := make(chan int)
+	for i := range 3 {
+		go func() {
+			time.Sleep(time.Duration(i) * time.Millisecond)
+			res <- i
+		}()
+	}
+	log.Fatalf("cannot go on: got %d", <-res)
+}
+`
+
+func TestExitIsAFailureKind(t *testing.T) {
+	dir := module(t, map[string]string{"ex/ex.go": "package ex\n", "ex/ex_test.go": exitingTest})
+	out := filepath.Join(dir, "out.json")
+	r := simgen(t, dir, nil, "test", "./ex", "--seeds", "1-3", "--keep-going", "--check-determinism", "--json", out)
+	assert.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "log.Fatal at ex_test.go:17: cannot go on: got 0 (goroutine 1)")
+	recs := readRecords(t, out)
+	require.Len(t, recs, 3)
+	for _, rec := range recs {
+		assert.Equal(t, "exit", rec.Kind, "seed %d: not nondeterministic: both runs exited with the same hash", rec.Seed)
+		require.Len(t, rec.Runs, 1)
+		assert.Equal(t, "exit", rec.Runs[0].Kind)
+		assert.Equal(t, "log.Fatal at ex_test.go:17: cannot go on: got 0 (goroutine 1)", rec.Error)
+		assert.Len(t, rec.Hash, 16)
+	}
 }

@@ -4,8 +4,10 @@
 // simstd/os.Stderr, so that
 // inside a simulation every line a program logs also appears in the run's
 // trace as a "log" event with its node, goroutine and source position, and
-// Fatal ends only the calling node's process (simstd/os.Exit) rather than the
-// whole simulation. Outside a simulation it behaves exactly like std log.
+// Fatal ends only the calling node's process (simstd/os.Exit) on a node other
+// than the default one; on the default node it ends the run as an exit
+// (simstd.KindExit) whose report carries the message. Outside a simulation it
+// behaves exactly like std log.
 //
 // Time stamps (Ldate, Ltime) come from the real clock: std's Logger reads it
 // itself. Use flags without them for output that is the same for every run.
@@ -15,6 +17,9 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"strings"
+
+	"github.com/simgen/simgen/internal/kernel"
 
 	simos "github.com/simgen/simgen/simstd/os"
 	simsync "github.com/simgen/simgen/simstd/sync"
@@ -79,20 +84,23 @@ func (l *Logger) Println(v ...any) { l.output(2, fmt.Sprintln(v...)) }
 // Fatal is Print followed by os.Exit(1) (simstd/os.Exit: in a simulation,
 // on a node other than the default one, it ends that node only).
 func (l *Logger) Fatal(v ...any) {
-	l.output(2, fmt.Sprint(v...))
-	simos.Exit(1)
+	s := fmt.Sprint(v...)
+	l.output(2, s)
+	fatalExit(s)
 }
 
 // Fatalf is Printf followed by os.Exit(1).
 func (l *Logger) Fatalf(format string, v ...any) {
-	l.output(2, fmt.Sprintf(format, v...))
-	simos.Exit(1)
+	s := fmt.Sprintf(format, v...)
+	l.output(2, s)
+	fatalExit(s)
 }
 
 // Fatalln is Println followed by os.Exit(1).
 func (l *Logger) Fatalln(v ...any) {
-	l.output(2, fmt.Sprintln(v...))
-	simos.Exit(1)
+	s := fmt.Sprintln(v...)
+	l.output(2, s)
+	fatalExit(s)
 }
 
 // Panic is Print followed by panic.
@@ -172,20 +180,23 @@ func Println(v ...any) { std.output(2, fmt.Sprintln(v...)) }
 
 // Fatal is Print followed by os.Exit(1) (see Logger.Fatal).
 func Fatal(v ...any) {
-	std.output(2, fmt.Sprint(v...))
-	simos.Exit(1)
+	s := fmt.Sprint(v...)
+	std.output(2, s)
+	fatalExit(s)
 }
 
 // Fatalf is Printf followed by os.Exit(1).
 func Fatalf(format string, v ...any) {
-	std.output(2, fmt.Sprintf(format, v...))
-	simos.Exit(1)
+	s := fmt.Sprintf(format, v...)
+	std.output(2, s)
+	fatalExit(s)
 }
 
 // Fatalln is Println followed by os.Exit(1).
 func Fatalln(v ...any) {
-	std.output(2, fmt.Sprintln(v...))
-	simos.Exit(1)
+	s := fmt.Sprintln(v...)
+	std.output(2, s)
+	fatalExit(s)
 }
 
 // Panic is Print followed by panic.
@@ -207,4 +218,14 @@ func Panicln(v ...any) {
 	s := fmt.Sprintln(v...)
 	std.output(2, s)
 	panic(s)
+}
+
+// fatalExit ends the program after Fatal printed msg: os.Exit(1), except that
+// on the default node of a simulation the run ends with an exit whose report
+// says it was log.Fatal, and with what message.
+func fatalExit(msg string) {
+	if g := kernel.Current(); g != nil && g.Node().ID() == 0 {
+		g.Exit(1, "log.Fatal", strings.TrimSuffix(msg, "\n"))
+	}
+	simos.Exit(1)
 }

@@ -13,9 +13,14 @@ import (
 // node's process exiting: the node is killed (as Node.Kill: its goroutines
 // stop, its unsynced disk state is lost, and Restart can boot it again),
 // and Exit does not return. On the default node, which runs the
-// simulation's main goroutine and cannot be killed, Exit ends the whole
-// process as os.Exit does (deferred functions do not run, and neither the
-// run nor the test reports anything).
+// simulation's main goroutine and stands for the whole program, Exit ends
+// the run with a *kernel.ExitError (simstd.KindExit): the run is reported
+// with its seed, trace hash and trace like any other, and the test fails
+// (as go test fails a test that exits) or the program (simstd.Main) exits
+// with code once the report is written. Unlike os.Exit, the deferred
+// functions of the run's goroutines still run as the goroutines are unwound
+// (the kernel's way of ending them), but outside the run: a simulation
+// operation in one ends it at once.
 func Exit(code int) {
 	if g := kernel.Current(); g != nil {
 		if n := g.Node(); n.ID() != 0 {
@@ -26,6 +31,7 @@ func Exit(code int) {
 			g.Sync() // the node is down: never returns
 			panic("simgen internal error: os.Exit returned on a killed node")
 		}
+		g.Exit(code, "os.Exit", "")
 	}
 	os.Exit(code)
 }
