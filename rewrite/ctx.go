@@ -21,6 +21,7 @@ var shimmed = map[string]bool{
 	"time":          true,
 	"net":           true,
 	"sync":          true,
+	"sync/atomic":   true,
 	"context":       true,
 	"os":            true,
 	"path/filepath": true,
