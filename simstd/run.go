@@ -3,6 +3,7 @@ package simstd
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"github.com/simgen/simgen/internal/modpath"
 	"os"
@@ -16,9 +17,35 @@ import (
 	"github.com/simgen/simgen/internal/kernel"
 )
 
-// DefaultTimeLimit is the virtual time after which Test and Main fail a run
-// (SIMGEN_TIME_LIMIT overrides it; 0 means no limit).
-const DefaultTimeLimit = time.Hour
+// DefaultTimeLimit returns the virtual time after which a run fails unless
+// SIMGEN_TIME_LIMIT says otherwise (0: no limit). A default limit never fails
+// a run that would succeed natively:
+//   - a program (Main) has none, as Go has none;
+//   - a test's follows its go test -timeout (none with -timeout 0): a test
+//     that needs more virtual time would not finish natively either. It is
+//     at least testTimeLimitFloor, since a simulated test may sleep through
+//     hours of virtual time in milliseconds.
+//
+// A livelock is caught by livelock detection (SIMGEN_LIVELOCK), with or
+// without a limit.
+func DefaultTimeLimit() time.Duration {
+	f := flag.Lookup("test.timeout")
+	if f == nil {
+		return 0 // not a test binary
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return 0
+	}
+	d, ok := g.Get().(time.Duration)
+	if !ok || d <= 0 {
+		return 0
+	}
+	return max(d, testTimeLimitFloor)
+}
+
+// testTimeLimitFloor is the least default virtual time limit of a test.
+const testTimeLimitFloor = time.Hour
 
 // Environment variables read by Test and Main.
 const (
@@ -28,6 +55,8 @@ const (
 	EnvStepLimit = "SIMGEN_STEP_LIMIT" // scheduling decisions per run; 0: none
 	EnvTimeLimit = "SIMGEN_TIME_LIMIT" // virtual time per run, e.g. 10m; 0: none
 	EnvWatchdog  = "SIMGEN_WATCHDOG"   // wall time without a sync point, e.g. 30s; off: disabled
+	EnvCompute   = "SIMGEN_COMPUTE"    // virtual compute time per scheduling decision, e.g. 1us; seeded (the default): drawn per seed; off: none
+	EnvLivelock  = "SIMGEN_LIVELOCK"   // decisions with no goroutine blocking and no timer firing before a livelock is reported; off: never
 	EnvReport    = "SIMGEN_REPORT"     // 1: print a one-line summary of every run to stderr
 	EnvResults   = "SIMGEN_RESULTS"    // file to which every run appends one JSON line (a RunRecord)
 	EnvTrace     = "SIMGEN_TRACE"      // file, or directory (ending in /), to which every run writes its event trace
@@ -84,7 +113,7 @@ func parseSeeds(v string) ([]uint64, error) {
 // ConfigFromEnv returns the Config for seed with the strategy and limits
 // given by the environment (see the Env constants).
 func ConfigFromEnv(seed uint64) (Config, error) {
-	cfg := Config{Seed: seed, MaxTime: DefaultTimeLimit}
+	cfg := Config{Seed: seed, MaxTime: DefaultTimeLimit()}
 	if v := os.Getenv(EnvStrategy); v != "" {
 		st, err := ParseStrategy(v)
 		if err != nil {
@@ -105,6 +134,24 @@ func ConfigFromEnv(seed uint64) (Config, error) {
 			return cfg, fmt.Errorf("%s=%q: want a duration such as 10m, or 0", EnvTimeLimit, v)
 		}
 		cfg.MaxTime = d
+	}
+	if v := os.Getenv(EnvCompute); v != "" && v != "seeded" {
+		if v == "off" {
+			cfg.StepCost = -1
+		} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			cfg.StepCost = d
+		} else {
+			return cfg, fmt.Errorf("%s=%q: want a positive duration such as 1us, seeded or off", EnvCompute, v)
+		}
+	}
+	if v := os.Getenv(EnvLivelock); v != "" {
+		if v == "off" {
+			cfg.LivelockSteps = -1
+		} else if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			cfg.LivelockSteps = n
+		} else {
+			return cfg, fmt.Errorf("%s=%q: want a number of scheduling decisions, or off", EnvLivelock, v)
+		}
 	}
 	if v := os.Getenv(EnvWatchdog); v != "" {
 		if v == "off" {
@@ -164,6 +211,7 @@ const (
 	KindWatchdog  = "watchdog"   // a goroutine ran too long without a scheduling point (*WatchdogError)
 	KindExit      = "exit"       // the program exited: os.Exit, log.Fatal (*ExitError)
 	KindFatal     = "fatal"      // a fatal runtime error, which Go does not let a program recover from (*FatalError)
+	KindLivelock  = "livelock"   // goroutines kept running with none blocking and no timer firing (*LivelockError)
 	KindError     = "error"      // any other error ending the run
 )
 
@@ -177,6 +225,7 @@ func FailureKind(err error) string {
 		we *WatchdogError
 		xe *ExitError
 		fe *FatalError
+		ll *LivelockError
 	)
 	switch {
 	case err == nil:
@@ -189,6 +238,8 @@ func FailureKind(err error) string {
 		return KindWatchdog
 	case errors.As(err, &de):
 		return KindDeadlock
+	case errors.As(err, &ll):
+		return KindLivelock
 	case errors.As(err, &le):
 		if le.What == "steps" {
 			return KindStepLimit
@@ -310,17 +361,17 @@ func Test(t *testing.T, body func(t *testing.T)) {
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
 	if os.Getenv(EnvUnderSimgenTest) != "" {
-		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy), seed, limitFlags(), modpath.RelDir(), top)
+		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir(), top)
 	}
-	return fmt.Sprintf("%s=%d %sgo test -run '^%s$' %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvStepLimit, EnvTimeLimit, EnvWatchdog), top, modpath.RelDir())
+	return fmt.Sprintf("%s=%d %sgo test -run '^%s$' %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), top, modpath.RelDir())
 }
 
 // reproduceMain returns the command that reruns the program with seed.
 func reproduceMain(seed uint64) string {
 	if rest := os.Getenv(EnvUnderSimgenRun); rest != "" {
-		return fmt.Sprintf("%ssimgen run --seed %d%s", envPrefix(EnvStrategy), seed, rest)
+		return fmt.Sprintf("%ssimgen run --seed %d%s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest)
 	}
-	return fmt.Sprintf("%s=%d %s%s", EnvSeed, seed, envPrefix(EnvStrategy, EnvStepLimit, EnvTimeLimit, EnvWatchdog), strings.Join(os.Args, " "))
+	return fmt.Sprintf("%s=%d %s%s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), strings.Join(os.Args, " "))
 }
 
 // envPrefix returns NAME=value for each of the variables that is set, each

@@ -104,16 +104,19 @@ func TestDeadlockReport(t *testing.T) {
 func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
 func TestMainReturnEndsRunDespiteBlockedGoroutines(t *testing.T) {
-	unwound := 0
+	unwound, started := 0, 0
 	r := simstd.Run(simstd.Config{Seed: 1}, func() {
 		c := simstd.NewChan[int](0)
 		for range 10 {
 			simstd.Go(func() {
 				defer func() { unwound++ }()
+				started++
 				c.Recv()
 			})
 		}
-		simstd.Gosched()
+		for started < 10 { // (a goroutine that never ran has no deferred call to run)
+			simstd.Gosched()
+		}
 	})
 	require.NoError(t, r.Err)
 	assert.Equal(t, 10, unwound, "leftover goroutines are unwound")

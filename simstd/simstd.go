@@ -41,6 +41,8 @@ type (
 	BlockedGoroutine = kernel.BlockedGoroutine
 	WatchdogError    = kernel.WatchdogError
 	LimitError       = kernel.LimitError
+	LivelockError    = kernel.LivelockError
+	SpinGoroutine    = kernel.SpinGoroutine
 )
 
 // Epoch is the virtual wall-clock time at which every simulation starts.

@@ -113,7 +113,7 @@ type limitFlags struct {
 
 func (l *limitFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&l.timeLimit, "time-limit", "", "virtual time `D` allowed per run, e.g. 10m; 0 for none (sets SIMGEN_TIME_LIMIT; default 1h)")
+	fl.StringVar(&l.timeLimit, "time-limit", "", "virtual time `D` allowed per run, e.g. 10m; 0 for none (sets SIMGEN_TIME_LIMIT; default: a test's go test -timeout, 10m unless given after --; none for a program, as natively)")
 	fl.StringVar(&l.stepLimit, "step-limit", "", "`N` scheduling decisions allowed per run; 0 for none (sets SIMGEN_STEP_LIMIT)")
 	fl.StringVar(&l.watchdog, "watchdog", "", "wall time `D` a goroutine may run without a scheduling point, e.g. 30s, or off (sets SIMGEN_WATCHDOG; default 10s)")
 }

@@ -13,12 +13,16 @@
 // resume+yield costs about 70 ns against about 150 ns per baton hand-off (see
 // BENCHMARKS.md).
 //
-// The virtual clock advances only when no goroutine is runnable, jumping to the
-// earliest pending timer; timers due at the same instant fire in an order drawn
-// from the seed. When nothing is runnable and no timer is pending, the run has
-// deadlocked. Everything that can vary between runs (which goroutine runs, time
-// jumps, random draws) is mixed into a trace hash, so equal hashes mean equal
-// runs.
+// The virtual clock jumps to the earliest pending timer when no goroutine is
+// runnable; timers due at the same instant fire in an order drawn from the
+// seed. Running goroutines consume virtual time too: every scheduling decision
+// costs a compute time drawn from the seed, so timers fire in a run that is
+// always busy, as they do natively (see compute.go). A run that keeps
+// deciding without any goroutine blocking or timer firing for a very long
+// time is reported as a livelock, naming the goroutines that keep running.
+// When nothing is runnable and no timer is pending, the run has deadlocked.
+// Everything that can vary between runs (which goroutine runs, time jumps,
+// random draws) is mixed into a trace hash, so equal hashes mean equal runs.
 //
 // Code outside a simulation (package initialization, native use of a variant)
 // finds Current() == nil and the shims then behave exactly like the standard

@@ -170,6 +170,7 @@ func (g *G) Park(reason string) {
 	}
 	g.state = gBlocked
 	g.wait = reason
+	g.sim.progress = g.sim.steps // not a livelock
 	if g.crashed {
 		g.wait = "node killed"
 	}

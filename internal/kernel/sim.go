@@ -24,6 +24,17 @@ type Config struct {
 	MaxTime  time.Duration // virtual time before the run fails; 0: no limit
 	Watchdog time.Duration // wall-clock bound between sync points; 0: DefaultWatchdog, <0: off
 
+	// StepCost is the virtual compute time each scheduling decision costs
+	// (see compute.go): 0 draws it from the seed, log-uniformly between
+	// 250ns and 4µs; < 0 turns the compute model off, so that the clock
+	// moves only when every goroutine is blocked.
+	StepCost time.Duration
+
+	// LivelockSteps is the number of consecutive scheduling decisions with
+	// no goroutine blocking and no timer firing after which the run fails
+	// with a *LivelockError: 0 means DefaultLivelockSteps, < 0 no limit.
+	LivelockSteps int64
+
 	// Trace receives the run's event trace as JSON lines (see TraceEvent);
 	// nil turns tracing off, at the cost of a nil check per event site.
 	Trace io.Writer
@@ -54,9 +65,28 @@ type Sim struct {
 	rng   *Rand
 	h     hash
 
-	now    int64        // virtual nanoseconds since Epoch
+	now    int64        // virtual nanoseconds since Epoch: the visible clock
 	nowPub atomic.Int64 // now, published at every jump for the watchdog
 	steps  uint64       // scheduling decisions so far
+
+	// The compute model (see compute.go). cnow >= now is the compute clock:
+	// now plus the compute time spent since now last moved. stepCost is
+	// what a decision adds to it (0: the model is off). wake <= the compute
+	// time at which a timer is due or the visible clock must catch up;
+	// stepped looks only once cnow reaches it (MaxInt64 when the model is off).
+	cnow     int64
+	stepCost int64
+	wake     int64
+
+	// progress is steps at the last decision after which a goroutine
+	// blocked or a timer fired; livelockSteps decisions past it without
+	// more, the run is suspected of livelock and spin watches it (nil
+	// otherwise). checkAt is the next step count at which stepped must call
+	// checkSteps (the step limit, or a livelock check).
+	progress      uint64
+	livelockSteps uint64
+	spin          *livelockWatch
+	checkAt       uint64
 
 	// pulse is set to pulseTick by the watchdog at every tick and cleared by
 	// the next scheduling decision: still set at the following tick, it
@@ -170,6 +200,20 @@ func newSim(cfg Config) *Sim {
 	}
 	s := &Sim{cfg: cfg, rng: NewRand(cfg.Seed), h: fnvOffset, doneCh: make(chan struct{})}
 	s.strat = cfg.Strategy.build(s.rng)
+	switch {
+	case cfg.StepCost == 0:
+		s.stepCost = drawStepCost(s.rng)
+	case cfg.StepCost > 0:
+		s.stepCost = int64(cfg.StepCost)
+	}
+	switch {
+	case cfg.LivelockSteps == 0:
+		s.livelockSteps = DefaultLivelockSteps
+	case cfg.LivelockSteps > 0:
+		s.livelockSteps = uint64(cfg.LivelockSteps)
+	}
+	s.resetWake()
+	s.resetCheck()
 	if cfg.Trace != nil {
 		s.tr = newTracer(cfg.Trace)
 	}
@@ -289,8 +333,10 @@ func parkAbandoned() { select {} }
 //go:norace
 func (s *Sim) stepsStuck() uint64 { return s.steps }
 
-// stepped records one scheduling decision and enforces the step limit.
-func (s *Sim) stepped() {
+// stepped records one scheduling decision: it charges the decision's compute
+// time, enforces the step limit and watches for livelocks. It reports whether
+// a timer is due, which the driver must fire before anyone runs.
+func (s *Sim) stepped() bool {
 	if p := s.pulse.Load(); p != 0 {
 		if p == pulseAbandoned {
 			parkAbandoned() // Run has returned without this run: its goroutines stop here for good
@@ -298,23 +344,26 @@ func (s *Sim) stepped() {
 		s.pulse.CompareAndSwap(pulseTick, 0) // not over a pulseAbandoned stored meanwhile
 	}
 	s.steps++
-	if s.cfg.MaxSteps > 0 && s.steps > s.cfg.MaxSteps && s.state == running {
-		s.fail(&LimitError{What: "steps", Limit: s.cfg.MaxSteps})
+	if s.steps >= s.checkAt {
+		s.checkSteps()
 	}
+	s.cnow += s.stepCost
+	return s.cnow >= s.wake && s.computeDue()
 }
 
 // choose returns the goroutine to run next among the runnable ones and cur
 // (nil when the driver chooses), removing it from runq. It returns nil when
-// nothing is runnable.
+// nothing is runnable, or when a timer is due (the compute model): either way
+// the driver takes over (see advance). While a goroutine runs (s.running is
+// not nil), choose is called on its stack.
 func (s *Sim) choose(cur *G) *G {
 	n := len(s.runq)
 	if cur != nil {
 		n++
 	}
-	if n == 0 {
+	if n == 0 || s.stepped() {
 		return nil
 	}
-	s.stepped()
 	i := s.strat.choose(s, cur, n)
 	var g *G
 	if cur != nil && i == n-1 {
@@ -329,8 +378,9 @@ func (s *Sim) choose(cur *G) *G {
 	return g
 }
 
-// advance moves the clock to the earliest timer and fires every timer due
-// then, or ends the run when there is none.
+// advance fires the timers that are due, the compute clock having reached
+// them; when none is (every goroutine is blocked), it first moves the clock to
+// the earliest timer, or ends the run when there is none.
 func (s *Sim) advance() {
 	if len(s.timers) == 0 {
 		s.fail(s.deadlockError())
@@ -341,21 +391,26 @@ func (s *Sim) advance() {
 		s.fail(&LimitError{What: "virtual time", Limit: uint64(s.cfg.MaxTime)})
 		return
 	}
-	if when > s.now {
-		s.now = when
-		s.nowPub.Store(when)
-		s.h.mix(tagTime, uint64(when))
-		if s.tr != nil {
-			s.trace(TraceEvent{Kind: EvTime})
-		}
+	if when > s.cnow {
+		s.cnow = when // the compute time since the clock last moved overlapped the wait
 	}
-	for len(s.timers) > 0 && s.timers[0].when <= s.now && s.state == running {
-		t := s.timers.pop()
+	for len(s.timers) > 0 && s.state == running {
+		t := s.timers[0]
+		if t.when > s.cnow {
+			break
+		}
+		if t.when > s.now {
+			s.setNow(t.when)
+		}
+		s.timers.pop()
 		if s.tr != nil {
 			s.trace(TraceEvent{Kind: EvTimer, Node: t.node.name, Detail: t.what})
 		}
 		t.f()
 	}
+	s.progress = s.steps
+	s.resetWake()
+	s.resetCheck()
 }
 
 // fail fixes the run's outcome as the error err; the first failure wins.

@@ -212,7 +212,7 @@ func TestZombiesAreUnwound(t *testing.T) {
 			Current().Park("forever")
 		})
 		require.NoError(t, err)
-		for range 10 {
+		for range 100 { // enough decisions for the node to start its goroutines on any seed
 			g.Sync()
 		}
 		require.NoError(t, n.Kill())

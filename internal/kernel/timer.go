@@ -50,7 +50,8 @@ func (t *Timer) Describe(what string) { t.what = what }
 func (t *Timer) SetNode(n *Node) { t.node = n }
 
 // ScheduleAfter (re)schedules t to fire d after the current virtual time;
-// d <= 0 fires it the next time every goroutine is blocked.
+// d <= 0 fires it at the next scheduling point (with the compute model off:
+// the next time every goroutine is blocked).
 func (t *Timer) ScheduleAfter(d time.Duration) {
 	s := t.sim
 	when := s.now
@@ -70,6 +71,9 @@ func (t *Timer) Schedule(when int64) {
 	t.when = when
 	t.seq = s.rng.Uint64()
 	s.timers.push(t)
+	if when < s.wake && s.stepCost != 0 {
+		s.wake = when // the compute clock may reach it before anyone blocks
+	}
 }
 
 // Cancel unschedules t and reports whether it was pending.
