@@ -33,7 +33,7 @@ var unsupportedFuncs = map[string]string{
 	"(reflect.Value).Close":     "it closes a native channel, but the variant's channels are simstd.Chan values",
 	"io.Pipe":                   "it blocks on native channels and mutexes inside the standard library",
 	"runtime.LockOSThread":      "simulated goroutines do not own OS threads",
-	"(*testing.common).Context": "the context's Done channel is a native channel (t.Context on a *testing.T or testing.TB is supported, through simstd.Context)",
+	"(*testing.common).Context": "the context's Done channel is a native channel (t.Context on a *testing.T or testing.TB is supported, through simstd/context.TestContext)",
 }
 
 // checkFile reports the constructs of the original file that cannot be simulated.
@@ -94,7 +94,7 @@ func (c *fileCtx) checkUse(n ast.Node, id *ast.Ident) {
 		return
 	}
 	if se, ok := n.(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
-		return // simstd stands for it (t.Context)
+		return // simstd/context stands for it (t.Context)
 	}
 	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(n.Pos(), false), What: name, Why: why,
 		Fix: "restructure the code so the simulated part does not need it, or mark the line //simgen:ignore"})
@@ -115,7 +115,7 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 		return
 	}
 	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
-		return // simstd stands for it (tb.Context)
+		return // simstd/context stands for it (tb.Context)
 	}
 	sig := fn.Type().(*types.Signature)
 	if !mentionsChan(sig.Params(), map[types.Type]bool{}) && !mentionsChan(sig.Results(), map[types.Type]bool{}) {

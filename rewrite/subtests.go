@@ -3,6 +3,7 @@ package rewrite
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
@@ -15,7 +16,7 @@ import (
 // Context's channel must be the simulation's; TempDir creates a directory
 // on the real disk only. simstd has counterparts taking the receiver as
 // their first argument.
-var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir", "Cleanup": "Cleanup", "Context": "Context"}
+var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir", "Cleanup": "Cleanup", "Context": "context.TestContext"}
 
 // tbMethods are the testingMethods also routed when called through the
 // testing.TB interface (a helper's tb.Cleanup): their simstd counterparts
@@ -32,7 +33,7 @@ var tbMethods = map[string]bool{"Cleanup": true, "Context": true}
 //	t.Run(name, f)   =>   simstd.Subtest(t, name, f)
 //	t.Parallel()     =>   simstd.Parallel(t)
 //	t.Cleanup(f)     =>   simstd.Cleanup(t, f)
-//	t.Context()      =>   simstd.Context(t)
+//	t.Context()      =>   context.TestContext(t)   (simstd/context)
 //	t.TempDir()      =>   simstd.TempDir(t)
 //
 // Method values (f := t.Run) are left alone; simgen check reports nothing for
@@ -55,13 +56,22 @@ func rewriteSubtests(c *fileCtx) {
 			return true
 		}
 		repl := &dst.CallExpr{
-			Fun:  simstd(testingMethods[sel.Sel.Name]),
+			Fun:  simstdFunc(testingMethods[sel.Sel.Name]),
 			Args: append([]dst.Expr{sel.X}, call.Args...),
 		}
 		repl.Decs = call.Decs
 		c.replace(cur, call, repl)
 		return true
 	})
+}
+
+// simstdFunc refers to a function of simstd ("Subtest") or of one of its
+// packages ("context.TestContext").
+func simstdFunc(name string) *dst.Ident {
+	if pkg, fn, ok := strings.Cut(name, "."); ok {
+		return &dst.Ident{Name: fn, Path: SimstdPath + "/" + pkg}
+	}
+	return simstd(name)
 }
 
 // isRoutedTestingMethod reports whether rewriteSubtests routes calls of the

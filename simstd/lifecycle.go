@@ -3,11 +3,10 @@ package simstd
 import (
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/simgen/simgen/internal/kernel"
-	simctx "github.com/simgen/simgen/simstd/context"
+	"github.com/simgen/simgen/internal/testhook"
 )
 
 // testState is the simulation's side of one test or subtest: what Go's
@@ -24,10 +23,10 @@ type testState struct {
 	// once the test function and its parallel subtests are done.
 	cleanups []func()
 
-	// ctx is what Context returns, made on first use; cancel cancels it
-	// just before the cleanups run, as Go does.
-	ctx    simctx.Context
-	cancel simctx.CancelFunc
+	// ctx is what t.Context() returns (simstd/context.TestContext), made on
+	// first use; cancel cancels it just before the cleanups run, as Go does.
+	ctx    any
+	cancel func()
 
 	// released is closed when Subtest's caller may go on: the subtest
 	// called Parallel, or it ended. nil for a top-level test.
@@ -200,8 +199,8 @@ func panicking() bool {
 }
 
 // Cleanup stands for t.Cleanup(f) in generated code. Outside a simulation it
-// is t.Cleanup (after cancelling the context of Context, as Go does before
-// any cleanup). Inside one, for a test of the run, f runs in the simulation
+// is t.Cleanup (after cancelling the context of simstd/context.TestContext,
+// as Go does before any cleanup). Inside one, for a test of the run, f runs in the simulation
 // after the test function returned and its parallel subtests ended, last
 // registered first, while the test's other goroutines are still alive, as
 // Go runs it before the test ends.
@@ -213,62 +212,26 @@ func Cleanup(t testing.TB, f func()) {
 		}
 	}
 	t.Cleanup(func() {
-		cancelNativeContext(t)
+		testhook.CancelNative(t)
 		f()
 	})
 }
 
-// Context stands for t.Context() in generated code: a context cancelled just
-// before the test's cleanups run. Inside a simulation, for a test of the
-// run, it is cancelled in the simulation. Outside, it is t.Context() as a
-// simstd/context Context, cancelled synchronously before the cleanups that
-// Cleanup registers (FromStd alone would learn of the cancellation from
-// another goroutine, a moment later).
-func Context(t testing.TB) simctx.Context {
-	if tt, ok := t.(*testing.T); ok {
-		if ts := lookupTest(tt); ts != nil {
-			if ts.ctx == nil {
-				ts.ctx, ts.cancel = simctx.WithCancel(simctx.Background())
-			}
-			return ts.ctx
-		}
-	}
-	nativeContexts.Lock()
-	defer nativeContexts.Unlock()
-	if c, ok := nativeContexts.m[t]; ok {
-		return c.ctx
-	}
-	ctx, cancel := simctx.WithCancel(simctx.FromStd(t.Context()))
-	if nativeContexts.m == nil {
-		nativeContexts.m = map[testing.TB]nativeContext{}
-	}
-	nativeContexts.m[t] = nativeContext{ctx, cancel}
-	t.Cleanup(func() {
-		cancelNativeContext(t)
-		nativeContexts.Lock()
-		delete(nativeContexts.m, t)
-		nativeContexts.Unlock()
-	})
-	return ctx
-}
+func init() { testhook.Context = testContext }
 
-// nativeContexts are the contexts Context made outside a simulation, by
-// test, until the test's cleanups are done.
-var nativeContexts struct {
-	sync.Mutex
-	m map[testing.TB]nativeContext
-}
-
-type nativeContext struct {
-	ctx    simctx.Context
-	cancel simctx.CancelFunc
-}
-
-func cancelNativeContext(t testing.TB) {
-	nativeContexts.Lock()
-	c, ok := nativeContexts.m[t]
-	nativeContexts.Unlock()
-	if ok {
-		c.cancel()
+// testContext implements testhook.Context, for simstd/context.TestContext,
+// which stands for t.Context() in generated tests.
+func testContext(t any, mk func() (ctx any, cancel func())) (any, bool) {
+	tt, ok := t.(*testing.T)
+	if !ok {
+		return nil, false
 	}
+	ts := lookupTest(tt)
+	if ts == nil {
+		return nil, false
+	}
+	if ts.ctx == nil {
+		ts.ctx, ts.cancel = mk()
+	}
+	return ts.ctx, true
 }

@@ -43,7 +43,7 @@ func TestCleanupStopsWorker(t *testing.T) {
 func TestCleanupOrder(t *testing.T) {
 	dual(t, func(t *testing.T) {
 		var log []string
-		ctx := simstd.Context(t)
+		ctx := context.TestContext(t)
 		req := simstd.NewChan[string](0)
 		reply := simstd.NewChan[string](0)
 		simstd.Go(func() {
