@@ -1,14 +1,17 @@
 package time
 
 import (
+	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/simgen/simgen/internal/kernel"
 )
 
 // Now returns the current time: the virtual time (simstd.Epoch plus the
-// virtual time elapsed, in UTC, without a monotonic reading) inside a
-// simulation, time.Now outside.
+// virtual time elapsed, in UTC, with a monotonic reading of the virtual time
+// elapsed, m=+..., as time.Now's has one) inside a simulation, time.Now
+// outside.
 func Now() Time {
 	if g := kernel.Current(); g != nil {
 		return virtualTime(g.Sim().Now())
@@ -16,8 +19,62 @@ func Now() Time {
 	return time.Now()
 }
 
-// virtualTime converts a virtual instant (time since Epoch) to a Time.
-func virtualTime(d Duration) Time { return kernel.Epoch.Add(d) }
+// virtualTime converts a virtual instant (time since Epoch) to a Time with a
+// monotonic reading: d, the virtual time since the run started, as Go's is
+// the time since the process started. Comparisons and Sub between two such
+// Times use the readings, as between two of time.Now's; Round(0) strips it.
+func virtualTime(d Duration) Time {
+	t := kernel.Epoch.Add(d)
+	if !monotonicLayout {
+		return t
+	}
+	return withMonotonic(t, int64(d))
+}
+
+// The layout of time.Time (wall uint64, ext int64, loc *Location) as the
+// standard library documents it in its source: with the hasMonotonic bit set
+// in wall, wall holds 33 bits of seconds since January 1, 1885 and 30 bits of
+// nanoseconds, and ext the monotonic reading. No API sets a reading, so
+// withMonotonic writes these fields; monotonicLayout checks at start-up that
+// the layout is the one expected, or Times go without a reading.
+type timeLayout struct {
+	wall uint64
+	ext  int64
+	loc  *time.Location
+}
+
+const (
+	hasMonotonic = 1 << 63
+	nsecShift    = 30
+)
+
+// wallEpoch is January 1, 1885 in Unix seconds: the zero of wall's seconds.
+var wallEpoch = time.Date(1885, time.January, 1, 0, 0, 0, 0, time.UTC).Unix()
+
+func withMonotonic(t Time, mono int64) Time {
+	sec := uint64(t.Unix() - wallEpoch)
+	if sec >= 1<<33 {
+		return t // past 2157: the seconds do not fit beside a reading
+	}
+	var out Time
+	l := (*timeLayout)(unsafe.Pointer(&out))
+	l.wall = hasMonotonic | sec<<nsecShift | uint64(t.Nanosecond())
+	l.ext = mono
+	l.loc = (*timeLayout)(unsafe.Pointer(&t)).loc
+	return out
+}
+
+// monotonicLayout reports whether withMonotonic makes Times that the time
+// package reads back as intended.
+var monotonicLayout = func() bool {
+	if unsafe.Sizeof(Time{}) != unsafe.Sizeof(timeLayout{}) {
+		return false
+	}
+	base := kernel.Epoch.Add(1500 * time.Millisecond)
+	a, b := withMonotonic(base, 7), withMonotonic(base, 10)
+	return a.Equal(base) && a.Round(0) == base && b.Sub(a) == 3 && a.Sub(base) == 0 &&
+		strings.HasSuffix(a.String(), " m=+0.000000007")
+}()
 
 // Since returns the time elapsed since t, measured on the clock Now uses.
 func Since(t Time) Duration {
