@@ -86,6 +86,17 @@ func newTestState(s *kernel.Sim, t *testing.T, parent *testState) *testState {
 	return ts
 }
 
+// uncountedGoroutines is the number of goroutines Go would count in
+// runtime.NumGoroutine besides the run's simulated ones: in a test's run, the
+// test binary's main goroutine, which waits for the test (the test's own
+// goroutine is the run's main goroutine, and subtests' are simulated).
+func uncountedGoroutines(s *kernel.Sim) int {
+	if len(testsOf(s)) > 0 {
+		return 1
+	}
+	return 0
+}
+
 // runTest is the main goroutine of a test's run: body, then what Go's
 // testing package does once a test function returns.
 func runTest(t *testing.T, body func(t *testing.T)) {

@@ -75,10 +75,11 @@ func Gosched() {
 }
 
 // NumGoroutine returns the number of goroutines: the simulation's live
-// goroutines inside one, the process's outside.
+// goroutines inside one (plus, in a test's run, the test binary's main
+// goroutine, as Go counts it), the process's outside.
 func NumGoroutine() int {
 	if g := kernel.Current(); g != nil {
-		return g.Sim().NumGoroutine()
+		return g.Sim().NumGoroutine() + uncountedGoroutines(g.Sim())
 	}
 	return runtime.NumGoroutine()
 }

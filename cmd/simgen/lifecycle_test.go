@@ -94,6 +94,33 @@ func TestParallelSubtestsAfterParent(t *testing.T) {
 }
 `
 
+// numGoroutine is alone in its package: goroutines that other tests leave finishing would
+// count natively.
+const numGoroutine = `package ng
+
+import (
+	"runtime"
+	"testing"
+)
+
+func TestNumGoroutine(t *testing.T) {
+	if n := runtime.NumGoroutine(); n != 2 {
+		t.Errorf("NumGoroutine = %d, want 2: the test binary's main goroutine and the test's", n)
+	}
+	stop := make(chan struct{})
+	go func() { <-stop }()
+	if n := runtime.NumGoroutine(); n != 3 {
+		t.Errorf("NumGoroutine = %d after go, want 3", n)
+	}
+	close(stop)
+	t.Run("sub", func(t *testing.T) {
+		if n := runtime.NumGoroutine(); n < 3 {
+			t.Errorf("NumGoroutine = %d in a subtest, want at least 3: main, the test's, the subtest's", n)
+		}
+	})
+}
+`
+
 // classicBug is the parent whose defer tears down what its parallel subtests use: it fails
 // natively, and must fail simulated too.
 const classicBug = `package bug
@@ -118,10 +145,12 @@ func TestLifecycleNativeAndSimulated(t *testing.T) {
 		"life/life_test.go": lifecycleTests,
 		"bug/bug.go":        "package bug\n",
 		"bug/bug_test.go":   classicBug,
+		"ng/ng.go":          "package ng\n",
+		"ng/ng_test.go":     numGoroutine,
 	})
-	out, err := rewritetest.Go(t, dir, nil, "test", "-count=1", "./life")
+	out, err := rewritetest.Go(t, dir, nil, "test", "-count=1", "./life", "./ng")
 	require.NoError(t, err, "natively: %s", out)
-	r := simgen(t, dir, nil, "test", "./life", "--seeds", "1-20")
+	r := simgen(t, dir, nil, "test", "./life", "./ng", "--seeds", "1-20")
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 
 	out, err = rewritetest.Go(t, dir, nil, "test", "-count=1", "./bug")
