@@ -9,15 +9,19 @@
 // (simstd.KindExit) whose report carries the message. Outside a simulation it
 // behaves exactly like std log.
 //
-// Time stamps (Ldate, Ltime) come from the real clock: std's Logger reads it
-// itself. Use flags without them for output that is the same for every run.
+// Time stamps (Ldate, Ltime, Lmicroseconds) come from the clock of simstd/time:
+// the virtual one inside a simulation (so a seed logs the same lines every
+// run), the real one outside.
 package log
 
 import (
 	"fmt"
 	"io"
 	"log"
+	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/simgen/simgen/internal/kernel"
 
@@ -62,11 +66,92 @@ func New(out io.Writer, prefix string, flag int) *Logger {
 func Default() *Logger { return std }
 
 // output writes s through std's Logger; depth counts the frames above output
-// down to the user's call, as std's calldepth does.
+// down to the user's call, as std's calldepth does. In a simulation, a line
+// with a time stamp is formatted here instead, with the virtual time (std's
+// Logger reads the real clock itself).
 func (l *Logger) output(depth int, s string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if g := kernel.Current(); g != nil && l.l.Flags()&(Ldate|Ltime|Lmicroseconds) != 0 {
+		return l.virtualOutput(depth+1, kernel.Epoch.Add(g.Sim().Now()), s)
+	}
 	return l.l.Output(depth+1, s)
+}
+
+// virtualOutput writes s as std's Logger would at time now; depth counts
+// from its caller.
+func (l *Logger) virtualOutput(depth int, now time.Time, s string) error {
+	flag := l.l.Flags()
+	file, line := "???", 0
+	if flag&(Lshortfile|Llongfile) != 0 {
+		if _, f, n, ok := runtime.Caller(depth); ok {
+			file, line = f, n
+		}
+	}
+	var buf []byte
+	formatHeader(&buf, now, l.l.Prefix(), flag, file, line)
+	buf = append(buf, s...)
+	if len(s) == 0 || s[len(s)-1] != '\n' {
+		buf = append(buf, '\n')
+	}
+	_, err := l.l.Writer().Write(buf)
+	return err
+}
+
+// formatHeader is std log's: the prefix, the date and time, the file and
+// line, as the flags ask.
+func formatHeader(buf *[]byte, t time.Time, prefix string, flag int, file string, line int) {
+	if flag&Lmsgprefix == 0 {
+		*buf = append(*buf, prefix...)
+	}
+	if flag&(Ldate|Ltime|Lmicroseconds) != 0 {
+		if flag&LUTC != 0 {
+			t = t.UTC()
+		}
+		if flag&Ldate != 0 {
+			year, month, day := t.Date()
+			itoa(buf, year, 4)
+			*buf = append(*buf, '/')
+			itoa(buf, int(month), 2)
+			*buf = append(*buf, '/')
+			itoa(buf, day, 2)
+			*buf = append(*buf, ' ')
+		}
+		if flag&(Ltime|Lmicroseconds) != 0 {
+			hour, min, sec := t.Clock()
+			itoa(buf, hour, 2)
+			*buf = append(*buf, ':')
+			itoa(buf, min, 2)
+			*buf = append(*buf, ':')
+			itoa(buf, sec, 2)
+			if flag&Lmicroseconds != 0 {
+				*buf = append(*buf, '.')
+				itoa(buf, t.Nanosecond()/1e3, 6)
+			}
+			*buf = append(*buf, ' ')
+		}
+	}
+	if flag&(Lshortfile|Llongfile) != 0 {
+		if flag&Lshortfile != 0 {
+			file = file[strings.LastIndexByte(file, '/')+1:]
+		}
+		*buf = append(*buf, file...)
+		*buf = append(*buf, ':')
+		itoa(buf, line, -1)
+		*buf = append(*buf, ": "...)
+	}
+	if flag&Lmsgprefix != 0 {
+		*buf = append(*buf, prefix...)
+	}
+}
+
+// itoa appends i, zero-padded to wid digits (wid < 0: no padding), as std log's.
+func itoa(buf *[]byte, i int, wid int) {
+	s := strconv.Itoa(i)
+	for n := len(s); n < wid; n++ {
+		*buf = append(*buf, '0')
+	}
+	*buf = append(*buf, s...)
 }
 
 // Output writes s as std's Logger.Output does; calldepth counts from its caller.

@@ -10,6 +10,7 @@ import (
 	"github.com/simgen/simgen/simstd"
 	simlog "github.com/simgen/simgen/simstd/log"
 	simos "github.com/simgen/simgen/simstd/os"
+	"github.com/simgen/simgen/simstd/time"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,4 +81,23 @@ func TestLoggerOnSimulatedFile(t *testing.T) {
 		})
 		require.NoError(t, r.Err, "seed %d", seed)
 	}
+}
+
+// In a simulation, time stamps are the virtual time, formatted as std log
+// formats them; outside, the same format with the real time.
+func TestTimestampsAreVirtual(t *testing.T) {
+	var out bytes.Buffer
+	l := simlog.New(&out, "p: ", simlog.LstdFlags|simlog.Lmicroseconds|simlog.Lshortfile)
+	l.Print("native")
+	assert.Regexp(t, `^p: \d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6} log_test\.go:\d+: native\n$`, out.String())
+
+	out.Reset()
+	r := simstd.Run(simstd.Config{Seed: 1}, func() {
+		time.Sleep(time.Hour + 1500*time.Microsecond)
+		l.Printf("at %d", 1)
+		l.SetFlags(simlog.Ldate | simlog.Ltime | simlog.Lmsgprefix)
+		l.Println("prefix last")
+	})
+	require.NoError(t, r.Err)
+	assert.Regexp(t, `^p: 2025/01/01 01:00:00\.001500 log_test\.go:\d+: at 1\n2025/01/01 01:00:00 p: prefix last\n$`, out.String())
 }
