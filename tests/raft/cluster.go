@@ -245,7 +245,8 @@ func (c *Cluster) boot(i int) {
 		c.booted = append(c.booted, 0)
 	}
 	c.live[i] = s
-	c.booted[i] = c.Servers[i].Kernel().Boot()
+	// (not c.Servers[i]: the node's main may run before NewNode's caller stores it)
+	c.booted[i] = simstd.CurrentNode().Kernel().Boot()
 }
 
 // bootedNow reports whether server i's current life has started its server.
