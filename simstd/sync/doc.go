@@ -16,12 +16,13 @@
 //     from the seed (natively it is the oldest, as in Go's runtime).
 //   - Misuse that is a fatal error in Go ("sync: unlock of unlocked mutex",
 //     "sync: RUnlock of unlocked RWMutex", "sync: Unlock of unlocked RWMutex")
-//     is a panic with the same message, which fails the run with a
-//     PanicError; unlike Go's fatal error it can be recovered. Natively these
-//     are Go's own unrecoverable fatal errors.
+//     ends the run with a kernel.FatalError with the same message, which, as
+//     Go's fatal error, no recover stops. Natively these are Go's own fatal
+//     errors.
 //   - Map.Range visits keys in an order drawn from the seed (Go's order is
-//     random per process), and Pool never drops values: Get returns the value
-//     most recently Put in the same run, or New().
+//     random per process). Get of a Pool returns the value most recently Put
+//     in the same run, or New(), except that at points drawn from the seed
+//     it finds the pool emptied, as Go's may be by any garbage collection.
 //
 // The same value may be used natively and in a simulation (a Mutex created
 // at package initialization, for example), but a native goroutine must never

@@ -94,7 +94,8 @@ func (m *Mutex) TryLock() bool {
 }
 
 // Unlock unlocks m. It is a run-time error if m is not locked on entry to
-// Unlock: natively Go's fatal error, in a simulation a panic with its message.
+// Unlock: Go's fatal error, which no recover stops (in a simulation the run
+// ends with a *kernel.FatalError with its message).
 // As in Go, a locked Mutex is not associated with a goroutine: one goroutine
 // may lock it and another unlock it. In a simulation Unlock is a scheduling
 // point after a release that woke a waiting goroutine.

@@ -88,27 +88,22 @@ func TestMutexBlocksUntilUnlock(t *testing.T) {
 	})
 }
 
-func TestMutexUnlockOfUnlockedPanicsInSimulation(t *testing.T) {
+// Unlocking an unlocked mutex is a fatal error in Go, which no recover stops:
+// in a simulation it ends the run, with a report.
+func TestMutexUnlockOfUnlockedIsFatalInSimulation(t *testing.T) {
+	recovered := any("not run")
 	r := run(1, func() {
 		var mu sync.Mutex
+		defer func() { recovered = recover() }()
 		mu.Unlock()
 	})
-	var pe *simstd.PanicError
-	require.ErrorAs(t, r.Err, &pe)
-	assert.Equal(t, "sync: unlock of unlocked mutex", pe.Value)
-
-	// The panic is recoverable, and the mutex stays usable.
-	r = run(1, func() {
-		var mu sync.Mutex
-		func() {
-			defer func() { assert.Equal(t, "sync: unlock of unlocked mutex", recover()) }()
-			mu.Unlock()
-		}()
-		mu.Lock()
-		//lint:ignore SA2001 lock and unlock only
-		mu.Unlock()
-	})
-	require.NoError(t, r.Err)
+	var fe *simstd.FatalError
+	require.ErrorAs(t, r.Err, &fe)
+	assert.Equal(t, "sync: unlock of unlocked mutex", fe.Msg)
+	assert.Equal(t, simstd.KindFatal, simstd.FailureKind(r.Err))
+	assert.Contains(t, fe.Error(), "fatal error: sync: unlock of unlocked mutex\n\ngoroutine 1 [running]:\n")
+	assert.Contains(t, fe.Stack, "mutex_test.go:")
+	assert.Nil(t, recovered, "recover does not stop a fatal error")
 }
 
 func TestMutexDeadlockReport(t *testing.T) {

@@ -9,12 +9,15 @@ import (
 // A Pool is a set of temporary objects that may be individually saved and
 // retrieved. A Pool must not be copied after first use.
 //
-// Natively a Pool is a standard sync.Pool, which may drop values at any time.
-// Inside a simulation the values Put during the run are kept on a per-run
-// stack instead, so that what Get returns does not depend on the garbage
-// collector: the value most recently Put in the same run and not yet taken,
-// else New() (or nil). Values Put natively are never returned in a
-// simulation, nor values from another run.
+// Natively a Pool is a standard sync.Pool, which may drop values at any time
+// (at every garbage collection). Inside a simulation the values Put during
+// the run are kept on a per-run stack instead, so that what Get returns does
+// not depend on the real garbage collector: the value most recently Put in
+// the same run and not yet taken, else New() (or nil); but, as if a
+// collection had run since the last Put, a Get drops every value the pool
+// holds one time in dropOdds, drawn from the seed, so that code that wrongly
+// relies on the pool keeping values fails on some seeds. Values Put natively
+// are never returned in a simulation, nor values from another run.
 type Pool struct {
 	p sync.Pool // the native pool
 
@@ -54,13 +57,30 @@ func (p *Pool) Get() any {
 	if g := kernel.Current(); g == nil {
 		x = p.p.Get()
 	} else if st := p.stack(g.Sim()); len(*st) > 0 {
+		if g.Sim().Intn(dropOdds) == 0 {
+			clear(*st)
+			*st = (*st)[:0]
+			return p.newValue()
+		}
 		n := len(*st) - 1
 		x = (*st)[n]
 		(*st)[n] = nil
 		*st = (*st)[:n]
 	}
-	if x == nil && p.New != nil {
-		x = p.New()
+	if x == nil {
+		return p.newValue()
 	}
 	return x
 }
+
+// newValue is what Get returns when the pool has no value.
+func (p *Pool) newValue() any {
+	if p.New != nil {
+		return p.New()
+	}
+	return nil
+}
+
+// dropOdds is the chance, 1 in dropOdds, that a Get in a simulation finds
+// the pool emptied by a garbage collection.
+const dropOdds = 8

@@ -62,8 +62,8 @@ func (rw *RWMutex) TryRLock() bool {
 }
 
 // RUnlock undoes a single RLock call. It is a run-time error if rw is not
-// locked for reading on entry (natively Go's fatal error, in a simulation a
-// panic with its message).
+// locked for reading on entry (Go's fatal error: in a simulation the run
+// ends with a *kernel.FatalError with its message).
 func (rw *RWMutex) RUnlock() {
 	g := kernel.Current()
 	if !rw.runlock(actorOf(g)) {
@@ -128,8 +128,8 @@ func (rw *RWMutex) TryLock() bool {
 }
 
 // Unlock unlocks rw for writing. It is a run-time error if rw is not locked
-// for writing on entry (natively Go's fatal error, in a simulation a panic
-// with its message). Readers blocked meanwhile get the lock first; otherwise
+// for writing on entry (Go's fatal error: in a simulation the run ends with
+// a *kernel.FatalError with its message). Readers blocked meanwhile get the lock first; otherwise
 // a waiting writer does.
 func (rw *RWMutex) Unlock() {
 	g := kernel.Current()

@@ -152,7 +152,7 @@ func TestRWMutexRLocker(t *testing.T) {
 	})
 }
 
-func TestRWMutexMisusePanicsInSimulation(t *testing.T) {
+func TestRWMutexMisuseIsFatalInSimulation(t *testing.T) {
 	for name, tc := range map[string]struct {
 		f   func(rw *sync.RWMutex)
 		msg string
@@ -164,9 +164,9 @@ func TestRWMutexMisusePanicsInSimulation(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := run(1, func() { tc.f(new(sync.RWMutex)) })
-			var pe *simstd.PanicError
-			require.ErrorAs(t, r.Err, &pe)
-			assert.Equal(t, tc.msg, pe.Value)
+			var fe *simstd.FatalError
+			require.ErrorAs(t, r.Err, &fe)
+			assert.Equal(t, tc.msg, fe.Msg)
 		})
 	}
 }

@@ -116,11 +116,12 @@ func syncAfter(g *kernel.G) {
 
 // fatal reports misuse that the Go runtime treats as a fatal error: natively
 // it is Go's own unrecoverable fatal error (produced by the same misuse of a
-// standard lock), inside a simulation a panic with the same message so that
-// the run fails with a PanicError instead of the whole process.
+// standard lock); inside a simulation the run ends with a *kernel.FatalError
+// with the same message (simstd.KindFatal), which no recover can stop either,
+// instead of the whole process.
 func fatal(g *kernel.G, msg string) {
 	if g != nil {
-		panic(msg)
+		g.Fatal(msg)
 	}
 	switch msg {
 	case msgUnlockMutex:
