@@ -10,15 +10,14 @@ import (
 // unsupportedImports are standard packages that block or start goroutines inside the standard
 // library, where the simulation cannot reach them.
 var unsupportedImports = map[string]string{
-	"net/http":         "it starts goroutines and blocks on native network connections and channels inside the standard library",
-	"net/rpc":          "it starts goroutines and blocks on native connections and channels inside the standard library",
-	"net/smtp":         "it blocks on native network connections",
-	"os/exec":          "it starts goroutines and waits for real processes",
-	"database/sql":     "it starts goroutines and blocks on native channels inside the standard library",
-	"expvar":           "it registers handlers with net/http",
-	"log/syslog":       "it blocks on native network connections",
-	"plugin":           "it loads native code",
-	"testing/synctest": "it runs its own fake clock, which conflicts with the simulation's",
+	"net/http":     "it starts goroutines and blocks on native network connections and channels inside the standard library",
+	"net/rpc":      "it starts goroutines and blocks on native connections and channels inside the standard library",
+	"net/smtp":     "it blocks on native network connections",
+	"os/exec":      "it starts goroutines and waits for real processes",
+	"database/sql": "it starts goroutines and blocks on native channels inside the standard library",
+	"expvar":       "it registers handlers with net/http",
+	"log/syslog":   "it blocks on native network connections",
+	"plugin":       "it loads native code",
 }
 
 // unsupportedFuncs are functions that operate on native channels or block natively.

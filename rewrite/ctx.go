@@ -30,6 +30,8 @@ var shimmed = map[string]bool{
 	"math/rand":     true,
 	"math/rand/v2":  true,
 	"crypto/rand":   true,
+
+	"testing/synctest": true,
 }
 
 // pathMap maps the import paths of the original program to those of the variant.

@@ -228,7 +228,10 @@ func Cleanup(t testing.TB, f func()) {
 	})
 }
 
-func init() { testhook.Context = testContext }
+func init() {
+	testhook.Context = testContext
+	testhook.Bubble = bubble
+}
 
 // testContext implements testhook.Context, for simstd/context.TestContext,
 // which stands for t.Context() in generated tests.
@@ -245,4 +248,55 @@ func testContext(t any, mk func() (ctx any, cancel func())) (any, bool) {
 		ts.ctx, ts.cancel = mk()
 	}
 	return ts.ctx, true
+}
+
+// bubble implements testhook.Bubble, for simstd/testing/synctest.Test in a
+// simulation: the run is the bubble (its clock is the virtual clock, and
+// WaitIdle waits for all of its goroutines), and what Go's Test adds is done
+// here: f runs in a goroutine of its own; cleanups that f registers run in
+// the simulation just before Test returns, after the context that f gets
+// from t.Context is cancelled; Test then lets the goroutines started
+// meanwhile run until they exit or block, and panics as Go's does if some
+// are blocked (the clock does not move for them). A t.FailNow in f ends f; Test then
+// fails t as Go's does (t.FailNow).
+func bubble(t *testing.T, f func(*testing.T)) {
+	g := kernel.Current()
+	s := g.Sim()
+	before := s.NumGoroutine()
+	failedBefore := t.Failed()
+	ts := testsOf(s)[t]
+	var (
+		savedCleanups []func()
+		savedCtx      any
+		savedCancel   func()
+	)
+	if ts != nil {
+		savedCleanups, savedCtx, savedCancel = ts.cleanups, ts.ctx, ts.cancel
+		ts.cleanups, ts.ctx, ts.cancel = nil, nil, nil
+	}
+	done := kernel.NewChan[struct{}](0)
+	g.Go(func() {
+		defer done.Close()
+		if ts != nil {
+			defer func() {
+				if !runOver() {
+					ts.runCleanups()
+				}
+			}()
+		}
+		f(t)
+	})
+	done.Recv()
+	if ts != nil {
+		ts.cleanups, ts.ctx, ts.cancel = savedCleanups, savedCtx, savedCancel
+	}
+	if s.NumGoroutine() > before {
+		g.WaitIdle()
+		if s.NumGoroutine() > before {
+			panic("deadlock: main bubble goroutine has exited but blocked goroutines remain")
+		}
+	}
+	if !failedBefore && t.Failed() {
+		t.FailNow()
+	}
 }

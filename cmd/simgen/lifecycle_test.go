@@ -199,3 +199,53 @@ func TestExitIsAFailureKind(t *testing.T) {
 		assert.Len(t, rec.Hash, 16)
 	}
 }
+
+// synctestTests use testing/synctest as Go's documentation does; simulated, the run is the
+// bubble.
+const synctestTests = `package st
+
+import (
+	"context"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		time.Sleep(4 * time.Second)
+		synctest.Wait()
+		if err := ctx.Err(); err != nil {
+			t.Fatalf("before the timeout: %v", err)
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if err := ctx.Err(); err != context.DeadlineExceeded {
+			t.Fatalf("after the timeout: %v", err)
+		}
+	})
+}
+
+func TestWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		got := make(chan int, 3)
+		for i := range 3 {
+			go func() { got <- i }()
+		}
+		synctest.Wait()
+		if len(got) != 3 {
+			t.Fatalf("%d goroutines ran before Wait returned, want 3", len(got))
+		}
+	})
+}
+`
+
+func TestSynctestNativeAndSimulated(t *testing.T) {
+	dir := module(t, map[string]string{"st/st.go": "package st\n", "st/st_test.go": synctestTests})
+	out, err := rewritetest.Go(t, dir, nil, "test", "-count=1", "./st")
+	require.NoError(t, err, "natively: %s", out)
+	r := simgen(t, dir, nil, "test", "./st", "--seeds", "1-20")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+}

@@ -1,9 +1,16 @@
 // Package testhook connects simstd/context's TestContext, which generated
-// tests call for t.Context(), with the tests that simstd runs, which
-// simstd/context cannot import (simstd imports it, through its shims).
+// tests call for t.Context(), and simstd/testing/synctest with the tests that
+// simstd runs: simstd's shims cannot import simstd, which imports them.
 package testhook
 
-import "sync"
+import (
+	"sync"
+	"testing"
+)
+
+// Bubble is set by simstd: it runs synctest.Test(t, f) in the caller's
+// simulation.
+var Bubble func(t *testing.T, f func(*testing.T))
 
 // Context is set by simstd. For t, a test of the calling simulated
 // goroutine's run, it returns the context kept for t, made by mk on first
