@@ -52,7 +52,7 @@ func newCluster(t *testing.T, n, snapshotEvery int) *cluster {
 	for i := range n {
 		c.start(i)
 	}
-	t.Cleanup(func() {
+	simstd.Cleanup(t, func() {
 		for i := range c.servers {
 			c.stop(i)
 		}

@@ -30,7 +30,7 @@ func testServer(t *testing.T, n, term int, terms ...int) *Server {
 	}
 	require.NoError(t, s.persistMeta())
 	require.NoError(t, s.persistLog(1))
-	t.Cleanup(func() { s.wal.close() })
+	simstd.Cleanup(t, func() { s.wal.close() })
 	return s
 }
 

@@ -259,7 +259,7 @@ func restartServer(t *testing.T, cfg Config) *Server {
 	t.Helper()
 	r, err := newServer(cfg)
 	require.NoError(t, err)
-	t.Cleanup(func() { r.wal.close() })
+	simstd.Cleanup(t, func() { r.wal.close() })
 	return r
 }
 
@@ -268,7 +268,7 @@ func restartServer(t *testing.T, cfg Config) *Server {
 // error between the two would.
 func failRewrite(t *testing.T, s *Server) {
 	require.NoError(t, os.Mkdir(dataPath(s.cfg.DataDir, logTmp), 0o755))
-	t.Cleanup(func() { os.Remove(dataPath(s.cfg.DataDir, logTmp)) })
+	simstd.Cleanup(t, func() { os.Remove(dataPath(s.cfg.DataDir, logTmp)) })
 }
 
 // TestSnapshotCrashBeforeLogRewrite: a server stopped between saving a
