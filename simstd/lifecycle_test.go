@@ -199,3 +199,74 @@ func TestParallelSubtestFailureChild(t *testing.T) {
 		})
 	})
 }
+
+// A run that ends while parallel subtests wait (here a deadlock in one of
+// them) still hands every subtest back to the testing package, as failed,
+// and the process goes on.
+func TestParallelSubtestDeadlock(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") == "1" {
+		t.Skip("child mode")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestParallelSubtestDeadlockChild$", "-test.v", "-test.timeout=60s")
+	cmd.Env = append(os.Environ(), "SIMGEN_SUBTEST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	s := string(out)
+	assert.Contains(t, s, "--- FAIL: TestParallelSubtestDeadlockChild/stuck")
+	assert.Contains(t, s, "--- FAIL: TestParallelSubtestDeadlockChild/nested")
+	assert.Contains(t, s, "deadlock")
+	assert.NotContains(t, s, "panic: test timed out")
+	assert.NotContains(t, s, "has completed")
+}
+
+func TestParallelSubtestDeadlockChild(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") != "1" {
+		t.Skip("run by TestParallelSubtestDeadlock")
+	}
+	simstd.Test(t, func(t *testing.T) {
+		simstd.Subtest(t, "stuck", func(t *testing.T) {
+			simstd.Parallel(t)
+			simstd.NewChan[int](0).Recv()
+		})
+		simstd.Subtest(t, "nested", func(t *testing.T) {
+			simstd.Parallel(t)
+			simstd.Subtest(t, "inner", func(t *testing.T) {
+				simstd.Parallel(t)
+				simstd.NewChan[int](0).Recv()
+			})
+		})
+	})
+}
+
+// A panicking test function still has its cleanups run in the simulation
+// (Go runs them before reporting the panic), and the run fails with the
+// panic.
+func TestCleanupsRunOnPanic(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") == "1" {
+		t.Skip("child mode")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCleanupsRunOnPanicChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "SIMGEN_SUBTEST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	s := string(out)
+	assert.Contains(t, s, "cleanup ran in the simulation after 1s")
+	assert.Contains(t, s, "panic: boom")
+	assert.Contains(t, s, "lifecycle_test.go:")
+}
+
+func TestCleanupsRunOnPanicChild(t *testing.T) {
+	if os.Getenv("SIMGEN_SUBTEST_CHILD") != "1" {
+		t.Skip("run by TestCleanupsRunOnPanic")
+	}
+	simstd.Test(t, func(t *testing.T) {
+		start := time.Now()
+		simstd.Cleanup(t, func() {
+			time.Sleep(time.Second)
+			if simstd.InSimulation() {
+				t.Logf("cleanup ran in the simulation after %v", time.Since(start))
+			}
+		})
+		panic("boom")
+	})
+}
