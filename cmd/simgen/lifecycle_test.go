@@ -249,3 +249,39 @@ func TestSynctestNativeAndSimulated(t *testing.T) {
 	r := simgen(t, dir, nil, "test", "./st", "--seeds", "1-20")
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 }
+
+// exitingMain exits from a goroutine: with status 0 (a success) or through log.Fatal.
+const exitingMain = `package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"time"
+)
+
+func main() {
+	done := make(chan struct{})
+	go func() {
+		time.Sleep(time.Second)
+		if len(os.Args) > 1 {
+			log.Fatal("cannot go on")
+		}
+		fmt.Println("exiting")
+		os.Exit(0)
+	}()
+	<-done
+}
+`
+
+func TestMainExit(t *testing.T) {
+	dir := module(t, map[string]string{"cmd/z/main.go": exitingMain})
+	r := simgen(t, dir, nil, "run", "--seeds", "1-3", "./cmd/z")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "simgen: 3 seeds run (1-3, ./cmd/z): 3 passed, 0 failed\n")
+
+	r = simgen(t, dir, nil, "run", "--seed", "2", "./cmd/z", "--", "fatal")
+	assert.Equal(t, 1, r.code, "log.Fatal's exit status")
+	assert.Contains(t, r.stderr, "2025/01/01 00:00:01 cannot go on\nlog.Fatal at main.go:15: cannot go on (goroutine 2)\nsimgen: seed 2 failed (strategy ")
+	assert.Contains(t, r.stderr, "reproduce: simgen run --seed 2 ./cmd/z -- fatal\n")
+}
