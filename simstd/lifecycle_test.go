@@ -151,13 +151,14 @@ func TestParallelSubtestsConcurrent(t *testing.T) {
 				for _, name := range []string{"a", "b"} {
 					simstd.Subtest(t, name, func(t *testing.T) {
 						simstd.Parallel(t)
-						assert.Equal(t, time.Duration(0), time.Since(start), "%s started late", name)
+						// (the compute model may move the clock by microseconds)
+						assert.Less(t, time.Since(start), time.Millisecond, "%s started late", name)
 						order = append(order, name)
 						time.Sleep(time.Second)
 					})
 				}
 				simstd.Cleanup(t, func() {
-					assert.Equal(t, time.Second, time.Since(start), "the parallel subtests slept together")
+					assert.Less(t, time.Since(start), time.Second+time.Millisecond, "the parallel subtests slept together")
 					require.Len(t, order, 2)
 					firsts[order[0]] = true
 				})
