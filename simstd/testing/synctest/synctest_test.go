@@ -7,6 +7,7 @@ import (
 	"github.com/simgen/simgen/internal/simtest"
 	"github.com/simgen/simgen/simstd"
 	"github.com/simgen/simgen/simstd/context"
+	"github.com/simgen/simgen/simstd/sync"
 	"github.com/simgen/simgen/simstd/testing/synctest"
 	"github.com/simgen/simgen/simstd/time"
 	"github.com/stretchr/testify/assert"
@@ -45,15 +46,20 @@ func TestWaitLetsOthersRun(t *testing.T) {
 	simtest.DualSeeds(t, 20, func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			c := simstd.NewChan[int](0)
+			var mu sync.Mutex
 			n := 0
 			for range 3 {
 				simstd.Go(func() {
-					n++ // no data race: Wait orders these before the read below
+					mu.Lock()
+					n++
+					mu.Unlock()
 					c.Recv()
 				})
 			}
 			synctest.Wait()
+			mu.Lock()
 			assert.Equal(t, 3, n)
+			mu.Unlock()
 			c.Close()
 		})
 	})
