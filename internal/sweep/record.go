@@ -19,10 +19,11 @@ const (
 	Fail = "fail"
 )
 
-// KindExit is the failure kind of a seed whose process failed without a failing simulation
-// run to blame: a panic outside the simulation, go test's -timeout, os.Exit, a crash. The
-// other kinds are simstd's (simstd.KindTest, simstd.KindDeadlock, ...).
-const KindExit = "exit"
+// KindExit is the failure kind of a seed whose program exited: os.Exit or log.Fatal inside
+// the simulation (simstd.KindExit: the run's record says where), or a process that failed
+// without a failing simulation run to blame: a panic outside the simulation, go test's
+// -timeout, a crash. The other kinds are simstd's (simstd.KindTest, simstd.KindDeadlock, ...).
+const KindExit = simstd.KindExit
 
 // KindNondeterministic is the failure kind of a seed whose two runs (--check-determinism)
 // differ in outcome or trace hash: something escaped the simulation.
