@@ -285,3 +285,98 @@ func TestMainExit(t *testing.T) {
 	assert.Contains(t, r.stderr, "2025/01/01 00:00:01 cannot go on\nlog.Fatal at main.go:15: cannot go on (goroutine 2)\nsimgen: seed 2 failed (strategy ")
 	assert.Contains(t, r.stderr, "reproduce: simgen run --seed 2 ./cmd/z -- fatal\n")
 }
+
+// smallDivergences are plain Go tests of time.Now's monotonic reading and of log's time
+// stamps, which pass natively and must pass simulated.
+const smallDivergences = `package small
+
+import (
+	"bytes"
+	"log"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNowHasMonotonicReading(t *testing.T) {
+	if s := time.Now().String(); !strings.Contains(s, " m=+") {
+		t.Fatalf("time.Now() = %s, without a monotonic reading", s)
+	}
+}
+
+func TestLogTimeStampIsNow(t *testing.T) {
+	var buf bytes.Buffer
+	l := log.New(&buf, "", log.LstdFlags)
+	now := time.Now()
+	l.Print("x")
+	stamp, err := time.ParseInLocation("2006/01/02 15:04:05", buf.String()[:19], now.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := stamp.Sub(now.Round(0).Truncate(time.Second)); d < 0 || d > 10*time.Second {
+		t.Fatalf("log stamped %v at %v", stamp, now)
+	}
+}
+`
+
+// poolReliance wrongly relies on a sync.Pool keeping what was put: natively it passes unless a
+// garbage collection comes between Put and Get; simulated, some seeds drop the value.
+const poolReliance = `package pool
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestPoolKeeps(t *testing.T) {
+	p := sync.Pool{New: func() any { return 0 }}
+	p.Put(42)
+	if v := p.Get(); v != 42 {
+		t.Fatalf("Get = %v: the pool dropped the value", v)
+	}
+}
+`
+
+// unlockUnlocked is a fatal error natively, which no recover stops; simulated, the run fails
+// with kind fatal.
+const unlockUnlocked = `package unlock
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestUnlockUnlocked(t *testing.T) {
+	defer func() { recover() }()
+	var mu sync.Mutex
+	mu.Unlock()
+}
+`
+
+func TestSmallDivergences(t *testing.T) {
+	dir := module(t, map[string]string{
+		"small/small.go": "package small\n", "small/small_test.go": smallDivergences,
+		"pool/pool.go": "package pool\n", "pool/pool_test.go": poolReliance,
+		"unlock/unlock.go": "package unlock\n", "unlock/unlock_test.go": unlockUnlocked,
+	})
+	out, err := rewritetest.Go(t, dir, nil, "test", "-count=1", "./small")
+	require.NoError(t, err, "natively: %s", out)
+	r := simgen(t, dir, nil, "test", "./small", "--seeds", "1-5")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+
+	r = simgen(t, dir, nil, "test", "./pool", "--seeds", "1-50", "--keep-going")
+	assert.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "the pool dropped the value")
+	assert.NotContains(t, r.stdout, "0 passed", "most seeds keep the value")
+
+	out, err = rewritetest.Go(t, dir, nil, "test", "-count=1", "./unlock")
+	require.Error(t, err)
+	assert.Contains(t, out, "fatal error: sync: unlock of unlocked mutex")
+	jsonOut := filepath.Join(dir, "unlock.json")
+	r = simgen(t, dir, nil, "test", "./unlock", "--seeds", "1-2", "--json", jsonOut)
+	assert.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "fatal error: sync: unlock of unlocked mutex")
+	recs := readRecords(t, jsonOut)
+	require.NotEmpty(t, recs)
+	assert.Equal(t, "fatal", recs[0].Kind)
+}
