@@ -60,28 +60,32 @@ func TestDayLongRun(t *testing.T) {
 func TestComputeAndLivelockFromEnv(t *testing.T) {
 	for _, tc := range []struct {
 		compute, livelock string
-		cost              time.Duration
+		cost, max         time.Duration
 		steps             int64
 	}{
-		{"", "", 0, 0},
-		{"seeded", "", 0, 0},
-		{"off", "off", -1, -1},
-		{"2us", "5000", 2 * time.Microsecond, 5000},
+		{"", "", 0, 0, 0},
+		{"seeded", "", time.Microsecond, 16 * time.Microsecond, 0},
+		{"500ns-2us", "", 500 * time.Nanosecond, 2 * time.Microsecond, 0},
+		{"off", "off", -1, 0, -1},
+		{"2us", "5000", 2 * time.Microsecond, 0, 5000},
 	} {
 		t.Setenv(simstd.EnvCompute, tc.compute)
 		t.Setenv(simstd.EnvLivelock, tc.livelock)
 		cfg, err := simstd.ConfigFromEnv(1)
 		require.NoError(t, err)
 		assert.Equal(t, tc.cost, cfg.StepCost, "SIMGEN_COMPUTE=%s", tc.compute)
+		assert.Equal(t, tc.max, cfg.StepCostMax, "SIMGEN_COMPUTE=%s", tc.compute)
 		assert.Equal(t, tc.steps, cfg.LivelockSteps, "SIMGEN_LIVELOCK=%s", tc.livelock)
 	}
 	t.Setenv(simstd.EnvLivelock, "")
-	t.Setenv(simstd.EnvCompute, "fast")
-	_, err := simstd.ConfigFromEnv(1)
-	assert.EqualError(t, err, `SIMGEN_COMPUTE="fast": want a positive duration such as 1us, seeded or off`)
+	for _, bad := range []string{"fast", "0", "2us-1us", "-1us"} {
+		t.Setenv(simstd.EnvCompute, bad)
+		_, err := simstd.ConfigFromEnv(1)
+		assert.EqualError(t, err, `SIMGEN_COMPUTE="`+bad+`": want a duration such as 10us, a range such as 1us-16us drawn per seed, seeded (1us-16us) or off`)
+	}
 	t.Setenv(simstd.EnvCompute, "")
 	t.Setenv(simstd.EnvLivelock, "-3")
-	_, err = simstd.ConfigFromEnv(1)
+	_, err := simstd.ConfigFromEnv(1)
 	assert.EqualError(t, err, `SIMGEN_LIVELOCK="-3": want a number of scheduling decisions, or off`)
 }
 
@@ -98,5 +102,5 @@ func TestLivelockKind(t *testing.T) {
 	require.ErrorAs(t, r.Err, &le)
 	assert.Equal(t, simstd.KindLivelock, simstd.FailureKind(r.Err))
 	require.NotEmpty(t, le.Running)
-	assert.Equal(t, []string{"limits_test.go:92"}, le.Running[0].Positions)
+	assert.Equal(t, []string{"limits_test.go:96"}, le.Running[0].Positions)
 }

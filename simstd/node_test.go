@@ -86,6 +86,10 @@ func TestKillSelfStopsAtOnce(t *testing.T) {
 	})
 }
 
+// margin is how long after a tick's instant the tests below look: it leaves
+// the ticking goroutine the compute time of its few scheduling decisions.
+const margin = 500 * time.Microsecond
+
 func TestRestartRunsMainAgain(t *testing.T) {
 	boots := 0
 	var count int
@@ -94,12 +98,12 @@ func TestRestartRunsMainAgain(t *testing.T) {
 			boots++
 			ticker(&count)
 		})
-		time.Sleep(5*time.Millisecond + time.Microsecond)
+		time.Sleep(5*time.Millisecond + margin)
 		a.Restart()
-		time.Sleep(5*time.Millisecond + time.Microsecond)
+		time.Sleep(5*time.Millisecond + margin)
 		a.Restart()
 		assert.Equal(t, "up", a.State())
-		time.Sleep(5*time.Millisecond + time.Microsecond)
+		time.Sleep(5*time.Millisecond + margin)
 		assert.Equal(t, 3, boots)
 		assert.Equal(t, 15, count, "only the newest life's ticker runs")
 		assert.Equal(t, 2, simstd.NumGoroutine())
@@ -123,13 +127,13 @@ func TestPauseHoldsGoroutines(t *testing.T) {
 	var count int
 	run(t, 1, func() {
 		a := simstd.NewNode("a", func() { ticker(&count) })
-		time.Sleep(5*time.Millisecond + time.Microsecond)
+		time.Sleep(5*time.Millisecond + margin)
 		a.Pause()
 		assert.Equal(t, "paused", a.State())
 		time.Sleep(time.Second)
 		assert.Equal(t, 5, count, "a paused node ran")
 		a.Resume()
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5*time.Millisecond + margin)
 		// The sleep pending across the pause completes at once on resume.
 		assert.Equal(t, 5+1+5, count)
 	})

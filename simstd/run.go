@@ -55,7 +55,7 @@ const (
 	EnvStepLimit = "SIMGEN_STEP_LIMIT" // scheduling decisions per run; 0: none
 	EnvTimeLimit = "SIMGEN_TIME_LIMIT" // virtual time per run, e.g. 10m; 0: none
 	EnvWatchdog  = "SIMGEN_WATCHDOG"   // wall time without a sync point, e.g. 30s; off: disabled
-	EnvCompute   = "SIMGEN_COMPUTE"    // virtual compute time per scheduling decision, e.g. 1us; seeded (the default): drawn per seed; off: none
+	EnvCompute   = "SIMGEN_COMPUTE"    // virtual compute time per scheduling decision: 10us (the default), a range drawn per seed (1us-16us; seeded), or off
 	EnvLivelock  = "SIMGEN_LIVELOCK"   // decisions with no goroutine blocking and no timer firing before a livelock is reported; off: never
 	EnvReport    = "SIMGEN_REPORT"     // 1: print a one-line summary of every run to stderr
 	EnvResults   = "SIMGEN_RESULTS"    // file to which every run appends one JSON line (a RunRecord)
@@ -135,14 +135,12 @@ func ConfigFromEnv(seed uint64) (Config, error) {
 		}
 		cfg.MaxTime = d
 	}
-	if v := os.Getenv(EnvCompute); v != "" && v != "seeded" {
-		if v == "off" {
-			cfg.StepCost = -1
-		} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
-			cfg.StepCost = d
-		} else {
-			return cfg, fmt.Errorf("%s=%q: want a positive duration such as 1us, seeded or off", EnvCompute, v)
+	if v := os.Getenv(EnvCompute); v != "" {
+		lo, hi, err := parseCompute(v)
+		if err != nil {
+			return cfg, fmt.Errorf("%s=%q: want a duration such as 10us, a range such as 1us-16us drawn per seed, seeded (1us-16us) or off", EnvCompute, v)
 		}
+		cfg.StepCost, cfg.StepCostMax = lo, hi
 	}
 	if v := os.Getenv(EnvLivelock); v != "" {
 		if v == "off" {
@@ -163,6 +161,25 @@ func ConfigFromEnv(seed uint64) (Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// parseCompute parses SIMGEN_COMPUTE into Config.StepCost and StepCostMax.
+func parseCompute(v string) (lo, hi time.Duration, err error) {
+	switch v {
+	case "off":
+		return -1, 0, nil
+	case "seeded":
+		v = "1us-16us"
+	}
+	a, b, isRange := strings.Cut(v, "-")
+	lo, err = time.ParseDuration(a)
+	if err == nil && isRange {
+		hi, err = time.ParseDuration(b)
+	}
+	if err != nil || lo <= 0 || isRange && hi <= lo {
+		return 0, 0, errors.New("bad compute cost")
+	}
+	return lo, hi, nil
 }
 
 func parseDuration(v string) (time.Duration, error) {

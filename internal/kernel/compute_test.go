@@ -91,19 +91,21 @@ func TestComputeKeepsTimerInstantsExact(t *testing.T) {
 	}
 }
 
-// The step cost is drawn from the seed within its bounds, and fixed by
-// Config.StepCost when given; the model is off with a negative StepCost.
+// The step cost is DefaultStepCost, or Config.StepCost when given, or drawn
+// from the seed within [StepCost, StepCostMax]; the model is off with a
+// negative StepCost.
 func TestStepCost(t *testing.T) {
+	var c time.Duration
+	Run(Config{Seed: 1}, func() { c = Current().sim.StepCost() })
+	assert.Equal(t, DefaultStepCost, c)
 	costs := map[time.Duration]bool{}
 	for seed := uint64(1); seed <= 50; seed++ {
-		var c time.Duration
-		Run(Config{Seed: seed}, func() { c = Current().sim.StepCost() })
-		assert.GreaterOrEqual(t, c, minStepCost)
-		assert.LessOrEqual(t, c, maxStepCost)
+		Run(Config{Seed: seed, StepCost: time.Microsecond, StepCostMax: 16 * time.Microsecond}, func() { c = Current().sim.StepCost() })
+		assert.GreaterOrEqual(t, c, time.Microsecond)
+		assert.LessOrEqual(t, c, 16*time.Microsecond)
 		costs[c] = true
 	}
 	assert.Greater(t, len(costs), 40, "the cost varies with the seed")
-	var c time.Duration
 	Run(Config{Seed: 1, StepCost: time.Microsecond}, func() { c = Current().sim.StepCost() })
 	assert.Equal(t, time.Microsecond, c)
 	r := Run(Config{Seed: 1, StepCost: -1, LivelockSteps: 100_000}, func() {

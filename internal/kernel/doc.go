@@ -16,7 +16,7 @@
 // The virtual clock jumps to the earliest pending timer when no goroutine is
 // runnable; timers due at the same instant fire in an order drawn from the
 // seed. Running goroutines consume virtual time too: every scheduling decision
-// costs a compute time drawn from the seed, so timers fire in a run that is
+// costs compute time (Config.StepCost), so timers fire in a run that is
 // always busy, as they do natively (see compute.go). A run that keeps
 // deciding without any goroutine blocking or timer firing for a very long
 // time is reported as a livelock, naming the goroutines that keep running.

@@ -25,10 +25,12 @@ type Config struct {
 	Watchdog time.Duration // wall-clock bound between sync points; 0: DefaultWatchdog, <0: off
 
 	// StepCost is the virtual compute time each scheduling decision costs
-	// (see compute.go): 0 draws it from the seed, log-uniformly between
-	// 250ns and 4µs; < 0 turns the compute model off, so that the clock
-	// moves only when every goroutine is blocked.
-	StepCost time.Duration
+	// (see compute.go): 0 means DefaultStepCost; < 0 turns the compute model
+	// off, so that the clock moves only when every goroutine is blocked.
+	// With StepCostMax > StepCost > 0, each run draws its cost from the
+	// seed, log-uniformly between the two.
+	StepCost    time.Duration
+	StepCostMax time.Duration
 
 	// LivelockSteps is the number of consecutive scheduling decisions with
 	// no goroutine blocking and no timer firing after which the run fails
@@ -202,7 +204,9 @@ func newSim(cfg Config) *Sim {
 	s.strat = cfg.Strategy.build(s.rng)
 	switch {
 	case cfg.StepCost == 0:
-		s.stepCost = drawStepCost(s.rng)
+		s.stepCost = int64(DefaultStepCost)
+	case cfg.StepCostMax > cfg.StepCost && cfg.StepCost > 0:
+		s.stepCost = drawStepCost(s.rng, cfg.StepCost, cfg.StepCostMax)
 	case cfg.StepCost > 0:
 		s.stepCost = int64(cfg.StepCost)
 	}
