@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,7 +52,23 @@ func simgen(t *testing.T, dir string, env []string, args ...string) result {
 	} else {
 		require.NoError(t, err)
 	}
-	return result{rewritetest.Normalize(stdout.String(), dir), rewritetest.Normalize(stderr.String(), dir), code}
+	return result{normalize(stdout.String(), dir), normalize(stderr.String(), dir), code}
+}
+
+// wallDuration matches the wall-clock durations go test prints ("--- FAIL: TestX (0.01s)",
+// "ok  \tpkg\t0.123s"), which vary with the machine's load.
+var wallDuration = regexp.MustCompile(`\(\d+\.\d+s\)|\t\d+\.\d+s\b`)
+
+// normalize makes the output of simgen independent of where the module is and of how fast
+// the machine is: go test's wall-clock durations read (X.XXs).
+func normalize(text, dir string) string {
+	text = wallDuration.ReplaceAllStringFunc(text, func(d string) string {
+		if d[0] == '\t' {
+			return "\tX.XXs"
+		}
+		return "(X.XXs)"
+	})
+	return rewritetest.Normalize(text, dir)
 }
 
 func module(t *testing.T, files map[string]string) string {

@@ -74,7 +74,7 @@ func TestProgressLinesWithoutUpdates(t *testing.T) {
 	p := newLines(&out, 10, clock.now, time.Millisecond)
 	p.Update(1, 0)
 	clock.advance(LinesAtLeast)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute) // generous: the line comes from a goroutine
 	for out.lines()[0] == "" && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}

@@ -241,8 +241,8 @@ func TestSweepStopsAtSmallestFailure(t *testing.T) {
 
 // Seeds running after the failing one are killed, not waited for.
 func TestSweepKillsLaterSeeds(t *testing.T) {
-	run := sweepHelper(t, t.Context(), Set{Range: Range{1, 10}}, 3, false, []string{"HELPER_FAIL=2", "HELPER_SLOW=2:100ms,3:30s,4:30s"})
-	require.Less(t, run.wall, 10*time.Second)
+	run := sweepHelper(t, t.Context(), Set{Range: Range{1, 10}}, 3, false, []string{"HELPER_FAIL=2", "HELPER_SLOW=2:100ms,3:1h,4:1h"})
+	require.Less(t, run.wall, 10*time.Minute, "seeds 3 and 4 sleep an hour unless killed")
 	require.Equal(t, []uint64{1, 2}, seedsOf(run.records))
 	require.Contains(t, run.started, uint64(3))
 }
@@ -274,8 +274,8 @@ func TestSweepInterrupted(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	run := sweepHelper(t, ctx, Set{Range: Range{1, 10}}, 2, true, []string{"HELPER_SLOW=3:30s", "HELPER_STARTED=" + started})
-	require.Less(t, run.wall, 10*time.Second)
+	run := sweepHelper(t, ctx, Set{Range: Range{1, 10}}, 2, true, []string{"HELPER_SLOW=3:1h", "HELPER_STARTED=" + started})
+	require.Less(t, run.wall, 10*time.Minute, "seed 3 sleeps an hour unless killed")
 	s := run.res.Summary
 	require.True(t, s.Interrupted)
 	require.Equal(t, []uint64{1, 2}, seedsOf(run.records), "only the seeds finished in order before the interrupt")
