@@ -75,6 +75,9 @@ func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
 
 // generate loads and rewrites the packages, printing warnings and errors to stderr.
 func generate(patterns, tags []string, opts rewrite.Options, stderr io.Writer) (*rewrite.Result, error) {
+	if err := requireModule("."); err != nil {
+		return nil, err
+	}
 	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: patterns, Tags: tags})
 	if err != nil {
 		return nil, reportError(err, stderr)

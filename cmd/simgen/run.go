@@ -202,6 +202,9 @@ func dirPattern(wd, dir, pkgPath string) string {
 // loadAndGenerate is generate (see gen.go) for simgen run, which also needs the loaded targets
 // to find the main package.
 func loadAndGenerate(patterns, tags []string, allow bool, stderr io.Writer) (*rewrite.Program, *rewrite.Result, error) {
+	if err := requireModule("."); err != nil {
+		return nil, nil, err
+	}
 	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: patterns, Tags: tags})
 	if err != nil {
 		return nil, nil, reportError(err, stderr)
