@@ -30,6 +30,7 @@ var shimmed = map[string]bool{
 	"math/rand":     true,
 	"math/rand/v2":  true,
 	"crypto/rand":   true,
+	"maps":          true,
 
 	"testing/synctest": true,
 }
