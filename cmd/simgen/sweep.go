@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/simgen/simgen/internal/kernel"
 	"github.com/simgen/simgen/internal/sweep"
 	"github.com/simgen/simgen/simstd"
 	"github.com/spf13/cobra"
@@ -32,6 +33,9 @@ type sweepFlags struct {
 	shards    uint64
 	trace     string // --trace DIR, made absolute by check
 	checkDet  bool   // --check-determinism
+	// seedTimeout is --seed-timeout: "" for the default (see seedTimeout), "off", or a
+	// positive duration, as check verified.
+	seedTimeout string
 }
 
 // sweeping reports whether the seeds run through the sweep machinery (one process per seed)
@@ -52,7 +56,43 @@ func (f *sweepFlags) register(cmd *cobra.Command) {
 	fl.Uint64Var(&f.shards, "shards", 0, "with --seeds: the number of shards `n` when JOB_COMPLETION_INDEX gives the shard index")
 	fl.StringVar(&f.trace, "trace", "", "write every run's event trace to `DIR`/<test or program>-seed<N>.jsonl (sets SIMGEN_TRACE; see simgen help trace)")
 	fl.BoolVar(&f.checkDet, "check-determinism", false, "run each seed twice, each in a fresh process, and fail the seeds whose two runs differ, showing where their traces diverge")
+	fl.StringVar(&f.seedTimeout, "seed-timeout", "", "with --seeds: wall time `D` a seed's process may take, e.g. 5m, or off; a seed still running then fails with kind hang and every goroutine's stack (default: 12 times the watchdog, at least 1m; off when the watchdog is)")
 	cmd.MarkFlagsMutuallyExclusive("seed", "seeds")
+}
+
+// Bounds of the default --seed-timeout: a multiple of the watchdog, so that a seed the
+// watchdog would catch is caught by it, and a floor, so that a loaded machine does not turn a
+// slow seed into a hang.
+const (
+	seedTimeoutWatchdogs = 12
+	minSeedTimeout       = time.Minute
+)
+
+// seedTimeoutFor returns the per-seed wall-clock bound of a sweep whose processes get env: the
+// --seed-timeout given, else the default derived from the watchdog env sets; 0 for none.
+func (f *sweepFlags) seedTimeoutFor(env []string) time.Duration {
+	switch f.seedTimeout {
+	case "off":
+		return 0
+	case "":
+	default:
+		d, _ := time.ParseDuration(f.seedTimeout) // check verified it
+		return d
+	}
+	watchdog := kernel.DefaultWatchdog
+	for _, kv := range env { // the last setting wins, as in the process
+		if v, ok := strings.CutPrefix(kv, simstd.EnvWatchdog+"="); ok {
+			if v == "off" {
+				watchdog = 0
+			} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+				watchdog = d
+			}
+		}
+	}
+	if watchdog == 0 {
+		return 0
+	}
+	return max(seedTimeoutWatchdogs*watchdog, minSeedTimeout)
 }
 
 // check validates the flags; seeds is the set to sweep when --seeds is given.
@@ -73,12 +113,17 @@ func (f *sweepFlags) check(cmd *cobra.Command) (set sweep.Set, err error) {
 		f.trace = abs
 	}
 	if !f.sweeping() {
-		for _, name := range []string{"jobs", "keep-going", "json", "shard", "shards"} {
+		for _, name := range []string{"jobs", "keep-going", "json", "shard", "shards", "seed-timeout"} {
 			if cmd.Flags().Changed(name) {
 				return set, fmt.Errorf("--%s is for seed sweeps: add --seeds N or --seeds A-B", name)
 			}
 		}
 		return set, nil
+	}
+	if v := f.seedTimeout; v != "" && v != "off" {
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			return set, fmt.Errorf("--seed-timeout %q: want a positive wall-clock duration such as 5m, or off", v)
+		}
 	}
 	if f.jobs < 1 {
 		return set, fmt.Errorf("-j %d: want at least 1 process at a time", f.jobs)
@@ -160,6 +205,7 @@ func runSweep(f *sweepFlags, set sweep.Set, jobs []sweep.Job, stdout, stderr io.
 
 		TraceDir:         f.trace,
 		CheckDeterminism: f.checkDet,
+		SeedTimeout:      f.seedTimeoutFor(jobsEnv(jobs)),
 	}
 	if jsonOut != nil {
 		cfg.Record = jsonOut.write
@@ -280,4 +326,12 @@ func (f *sweepFlags) traceEnv() []string {
 		return nil
 	}
 	return []string{simstd.EnvTrace + "=" + f.trace + string(filepath.Separator)}
+}
+
+// jobsEnv returns the environment of the sweep's processes: every job's is the same.
+func jobsEnv(jobs []sweep.Job) []string {
+	if len(jobs) == 0 {
+		return nil
+	}
+	return jobs[0].Env
 }

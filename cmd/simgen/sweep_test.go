@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/simgen/simgen/internal/sweep"
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,7 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"time"
 	"time"
 )
 
@@ -252,6 +254,8 @@ func TestSweepBadFlags(t *testing.T) {
 		{args: []string{"test", "--seed", "1", "--time-limit", "soon"}, msg: `--time-limit "soon": want a virtual duration such as 10m, or 0 for no limit`},
 		{args: []string{"run", "--step-limit", "-1"}, msg: `--step-limit "-1": want a number of scheduling decisions`},
 		{args: []string{"test", "--seed", "x"}, msg: `--seed "x": not a seed`},
+		{args: []string{"test", "--seeds", "3", "--seed-timeout", "0"}, msg: `--seed-timeout "0": want a positive wall-clock duration such as 5m, or off`},
+		{args: []string{"test", "--seed-timeout", "1m"}, msg: "--seed-timeout is for seed sweeps"},
 		{args: []string{"test", "--seed", "1", "--seeds", "2"}, msg: "[seed seeds] were all set"},
 		{args: []string{"test", "--seeds", "3", "--", "-exec", "foo"}, msg: "go test's -exec cannot be used with it"},
 		{args: []string{"merge"}, msg: "requires at least 1 arg(s)"},
@@ -283,6 +287,7 @@ func TestSweepAsIs(t *testing.T) {
 
 import (
 	"testing"
+	"time"
 
 	"github.com/simgen/simgen/simstd"
 )
@@ -321,4 +326,68 @@ func TestSuite(t *testing.T) {
 	t.Logf("stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
 	require.Contains(t, res.stdout+res.stderr, "7 seeds run")
 	require.Contains(t, res.stdout+res.stderr, "simgen test --seed 7 --as-is ./suite -- -run '^TestSuite$'")
+}
+
+// hangTest passes, then for seed 1 blocks in TestMain, outside any simulation, on a channel
+// that a native goroutine closes only after a day of wall time.
+const hangTest = `package hang
+
+import (
+	"os"
+	"testing"
+	"time"
+	"time"
+)
+
+func TestHang(t *testing.T) {}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if os.Getenv("SIMGEN_SEED") == "1" {
+		done := make(chan int)
+		go func() {
+			time.Sleep(24 * time.Hour)
+			close(done)
+		}()
+		<-done
+	}
+	os.Exit(code)
+}
+`
+
+// A seed blocked outside the simulation fails with kind hang after --seed-timeout, with every
+// goroutine's stack and the reproduce line, and the sweep goes on. The timeout is far above
+// what a passing seed takes on a loaded machine and far below the day the hanging one waits.
+func TestSweepHang(t *testing.T) {
+	dir := module(t, map[string]string{"hang/hang_test.go": hangTest})
+	r := simgen(t, dir, nil, "test", "./hang", "--seeds", "1-2", "--keep-going", "-j", "1", "--seed-timeout", "10s", "--json", "out.json")
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "simgen: 2 seeds run (1-2, ./hang): 1 passed, 1 failed (hang: 1)\n")
+	assert.Contains(t, r.stdout, "simgen: seed 1 of 1-2 failed; reproduce: simgen test --seed 1 ./hang\n    hang: the process was still running after 10s of wall time (--seed-timeout)")
+	assert.Regexp(t, `(?s)=== simgen: output of seed 1 of ./hang\n.*SIGQUIT`, r.stdout)
+	for _, stack := range []string{`(?s)\[chan receive\]:\n.*?hang.TestMain\(.*?\n\s+hang_test.go:19 `, `(?s)\[sleep\]:\n.*?hang.TestMain.func1\(.*?\n\s+hang_test.go:16 `} {
+		assert.Regexp(t, stack, r.stdout, "every goroutine's stack: the blocked receive and the sleeping sender")
+	}
+	recs := readRecords(t, filepath.Join(dir, "out.json"))
+	require.Len(t, recs, 2)
+	assert.Equal(t, "hang", recs[0].Kind)
+	assert.Equal(t, sweep.Pass, recs[1].Outcome, "the sweep went on to the next seed")
+}
+
+func TestSeedTimeoutDefault(t *testing.T) {
+	for _, tc := range []struct {
+		flag string
+		env  []string
+		want time.Duration
+	}{
+		{want: 2 * time.Minute}, // 12 times the default watchdog
+		{env: []string{"SIMGEN_WATCHDOG=1s"}, want: time.Minute},
+		{env: []string{"SIMGEN_WATCHDOG=1s", "SIMGEN_WATCHDOG=30s"}, want: 6 * time.Minute},
+		{env: []string{"SIMGEN_WATCHDOG=off"}, want: 0},
+		{flag: "off", want: 0},
+		{flag: "90s", env: []string{"SIMGEN_WATCHDOG=off"}, want: 90 * time.Second},
+	} {
+		f := sweepFlags{seedTimeout: tc.flag}
+		assert.Equal(t, tc.want, f.seedTimeoutFor(tc.env), "%q %v", tc.flag, tc.env)
+	}
 }

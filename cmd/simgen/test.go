@@ -31,8 +31,11 @@ Seeds: without a flag each test runs seed 1 (or SIMGEN_SEED). --seed N runs seed
 simgen runs each package's binary once per seed, each seed in a fresh process (package-level
 state and init start afresh), -j processes at a time. It stops at the first failure unless
 --keep-going, and ends with a summary: seeds run, passed and failed by kind (test failure,
-panic, deadlock, step limit, virtual time limit, watchdog), virtual and wall time, seeds/s,
-and every failing seed with the command that reproduces it. The summary does not depend on
+panic, deadlock, step limit, virtual time limit, watchdog, hang), virtual and wall time,
+seeds/s, and every failing seed with the command that reproduces it. A seed whose process is
+still running after --seed-timeout of wall time (default 12 times the watchdog, at least 1m) is
+blocked outside the simulation: it fails with kind hang, its output shows every goroutine's
+stack (the process gets SIGQUIT), and the sweep goes on. The summary does not depend on
 -j: a stopped sweep reports every seed up to the smallest failing one. --json FILE writes one
 JSON line per seed; --shard i/n runs seeds A+i, A+i+n, A+i+2n, ... so that n machines
 share a range, and simgen merge combines their --json files (see docs/sweeps.md). Setting

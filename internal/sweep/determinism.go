@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/simgen/simgen/internal/traceview"
 	"github.com/simgen/simgen/simstd"
@@ -20,7 +21,7 @@ const diffContext = 5
 // when they agree on the outcome and on every simulated run's trace hash, and otherwise a
 // KindNondeterministic failure that says where the traces diverge. keepDir is where the
 // traces stay (--trace), "" to trace into tmpDir and throw the traces away.
-func runTwice(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile, keepDir, tmpDir string) unit {
+func runTwice(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile, keepDir, tmpDir string, timeout time.Duration) unit {
 	dirA, dirB := keepDir, filepath.Join(keepDir, "rerun")
 	if keepDir == "" {
 		dirA, dirB = filepath.Join(tmpDir, "a"), filepath.Join(tmpDir, "b")
@@ -32,11 +33,11 @@ func runTwice(ctx context.Context, k, seed uint64, job Job, env []string, result
 			}
 		}
 	}
-	first := runUnit(ctx, k, seed, job, env, resultsFile, dirA)
+	first := runUnit(ctx, k, seed, job, env, resultsFile, dirA, timeout)
 	if first.err != nil || first.drop || first.sigint {
 		return first
 	}
-	second := runUnit(ctx, k, seed, job, env, resultsFile, dirB)
+	second := runUnit(ctx, k, seed, job, env, resultsFile, dirB, timeout)
 	if second.err != nil || second.drop || second.sigint {
 		return second
 	}

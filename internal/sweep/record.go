@@ -29,6 +29,11 @@ const KindExit = simstd.KindExit
 // differ in outcome or trace hash: something escaped the simulation.
 const KindNondeterministic = "nondeterministic"
 
+// KindHang is the failure kind of a seed whose process overran Config.SeedTimeout: blocked
+// outside the simulation's control, for example a cleanup waiting on something that no
+// simulated goroutine can do any more. Its output holds every goroutine's stack.
+const KindHang = "hang"
+
 // KindLabel describes a failure kind in words.
 func KindLabel(kind string) string {
 	switch kind {

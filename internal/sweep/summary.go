@@ -25,6 +25,9 @@ type Summary struct {
 	Interrupted bool           //
 	Failures    []Record       // sorted by seed, then package, by Write
 	packages    map[string]int // package -> records with at least one simulated run
+	// Planned are the packages the sweep was to run, named by the summary when no seed
+	// finished (an interrupted sweep).
+	Planned []string
 
 	// CheckedDeterminism reports that every seed ran twice (--check-determinism).
 	CheckedDeterminism bool
@@ -65,12 +68,16 @@ func (s *Summary) Packages() []string { return slices.Sorted(maps.Keys(s.package
 func (s *Summary) Write(w io.Writer) {
 	slices.SortStableFunc(s.Failures, compareRecords)
 	pkgs := s.Packages()
-	what := strings.Join(pkgs, " ")
+	named := pkgs
+	if len(named) == 0 {
+		named = slices.Compact(slices.Sorted(slices.Values(s.Planned)))
+	}
+	what := strings.Join(named, " ")
 	switch {
-	case len(pkgs) > 4:
-		what = fmt.Sprintf("%d packages", len(pkgs))
-	case len(pkgs) > 1:
-		what = fmt.Sprintf("%d packages: %s", len(pkgs), strings.Join(pkgs, " "))
+	case len(named) > 4:
+		what = fmt.Sprintf("%d packages", len(named))
+	case len(named) > 1:
+		what = fmt.Sprintf("%d packages: %s", len(named), strings.Join(named, " "))
 	}
 	if what == "" {
 		what = "no package"

@@ -134,3 +134,19 @@ func TestDescribe(t *testing.T) {
 		require.Equal(t, tc.want, describe(tc.r))
 	}
 }
+
+// A sweep interrupted before any seed finished still names its packages.
+func TestSummaryNamesPlannedPackages(t *testing.T) {
+	for _, tc := range []struct {
+		planned []string
+		want    string
+	}{
+		{[]string{"./a"}, "simgen: 0 seeds run (1-3, ./a): 0 passed, 0 failed\nsimgen: interrupted; 3 seeds not run\n"},
+		{[]string{"./b", "./a"}, "simgen: 0 seeds run (1-3, 2 packages: ./a ./b): 0 passed, 0 failed\nsimgen: interrupted; 6 seeds not run\n"},
+	} {
+		s := Summary{Seeds: "1-3", Planned: tc.planned, Interrupted: true, NotRun: uint64(3 * len(tc.planned))}
+		var b strings.Builder
+		s.Write(&b)
+		require.Equal(t, tc.want, b.String())
+	}
+}

@@ -54,6 +54,11 @@ type Config struct {
 	// KindNondeterministic, saying where their traces diverge. With TraceDir, the second
 	// run's traces go to the rerun subdirectory of the first's.
 	CheckDeterminism bool
+	// SeedTimeout, if positive, bounds the wall time of each seed's process. A process still
+	// running then is blocked outside the simulation's control (which reports its own
+	// deadlocks and limits): it gets SIGQUIT, so that the Go runtime prints every
+	// goroutine's stack, and the seed fails with kind KindHang.
+	SeedTimeout time.Duration
 }
 
 // FailureOutput is what the process of a failing seed printed.
@@ -158,9 +163,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				seed, job := cfg.Seeds.At(k/uint64(len(cfg.Jobs))), int(k%uint64(len(cfg.Jobs)))
 				var u unit
 				if cfg.CheckDeterminism {
-					u = runTwice(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job], filepath.Join(dir, fmt.Sprintf("traces-%d", w)))
+					u = runTwice(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job], filepath.Join(dir, fmt.Sprintf("traces-%d", w)), cfg.SeedTimeout)
 				} else {
-					u = runUnit(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job])
+					u = runUnit(uctx, k, seed, cfg.Jobs[job], envs[job], resultsFile, traceDirs[job], cfg.SeedTimeout)
 				}
 				s.unregister(k)
 				ucancel()
@@ -178,6 +183,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		prog = cfg.Progress(total)
 	}
 	res := &Result{Summary: Summary{Seeds: cfg.Seeds.String(), Workers: workers, CheckedDeterminism: cfg.CheckDeterminism}}
+	for _, j := range cfg.Jobs {
+		res.Summary.Planned = append(res.Summary.Planned, j.Package)
+	}
 	pending := map[uint64]unit{}
 	next := uint64(0) // the next unit to report
 	var done, failed uint64
@@ -231,7 +239,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				}
 			}
 			res.Summary.Add(rec)
-			if rec.Failed() && !seenFailure[rec.Package] {
+			// Every hang's output: its goroutines' stacks show where each seed is stuck.
+			if rec.Failed() && (!seenFailure[rec.Package] || rec.Kind == KindHang) {
 				seenFailure[rec.Package] = true
 				res.Outputs = append(res.Outputs, FailureOutput{Record: rec, Output: u.output})
 			}
@@ -289,9 +298,14 @@ func (s *state) stopAfter(k uint64) {
 	}
 }
 
+// hangGrace is how long a process that got SIGQUIT for overrunning its seed timeout has to
+// print its goroutines' stacks and exit before it is killed.
+const hangGrace = 10 * time.Second
+
 // runUnit runs one seed of job in a fresh process; with traceDir, its runs write their traces
-// there.
-func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile, traceDir string) unit {
+// there. With a positive timeout, a process still running after it is stopped with SIGQUIT
+// (see Config.SeedTimeout).
+func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, resultsFile, traceDir string, timeout time.Duration) unit {
 	u := unit{k: k}
 	if err := os.Remove(resultsFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		u.err = fmt.Errorf("sweep: %w", err)
@@ -307,7 +321,19 @@ func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, results
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second // a process it started may hold the output open
 	start := time.Now()
-	err := cmd.Run()
+	var hung atomic.Bool
+	err := cmd.Start()
+	if err == nil {
+		if timeout > 0 {
+			quit := time.AfterFunc(timeout, func() {
+				hung.Store(true)
+				cmd.Process.Signal(syscall.SIGQUIT)
+				time.AfterFunc(hangGrace, func() { cmd.Process.Kill() })
+			})
+			defer quit.Stop()
+		}
+		err = cmd.Wait()
+	}
 	wall := time.Since(start)
 	if ctx.Err() != nil {
 		u.drop = true
@@ -333,6 +359,10 @@ func runUnit(ctx context.Context, k, seed uint64, job Job, env []string, results
 		return u
 	}
 	u.rec = newRecord(seed, job.Package, runs, exitCode, out.Bytes())
+	if hung.Load() {
+		u.rec.Outcome, u.rec.Kind, u.rec.ExitCode = Fail, KindHang, exitCode
+		u.rec.Error = fmt.Sprintf("the process was still running after %v of wall time (--seed-timeout), blocked outside the simulation; its goroutines' stacks are in its output", timeout)
+	}
 	u.rec.WallNS = int64(wall)
 	if u.rec.Failed() {
 		u.output = out.Bytes()

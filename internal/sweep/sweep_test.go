@@ -280,6 +280,7 @@ func TestSweepInterrupted(t *testing.T) {
 	require.True(t, s.Interrupted)
 	require.Equal(t, []uint64{1, 2}, seedsOf(run.records), "only the seeds finished in order before the interrupt")
 	require.Equal(t, uint64(8), s.NotRun)
+	require.Equal(t, []string{"./p"}, s.Planned, "the summary can name the package even when no seed finished")
 }
 
 func TestSweepErrors(t *testing.T) {
@@ -296,4 +297,26 @@ func TestSweepErrors(t *testing.T) {
 		Jobs:   []Job{{Package: "./p", Path: os.Args[0], Env: append(os.Environ(), "SWEEP_HELPER=1")}},
 		Record: func(Record) error { return boom }})
 	require.ErrorIs(t, err, boom)
+}
+
+// A seed whose process overruns the seed timeout fails with kind hang and the goroutines'
+// stacks, and the sweep goes on. The timeout is far above what a helper run takes, however
+// loaded the machine, and far below the hour the hanging seed sleeps.
+func TestSweepSeedTimeout(t *testing.T) {
+	cfg := Config{Seeds: Set{Range: Range{1, 3}}, Workers: 1, KeepGoing: true, SeedTimeout: 10 * time.Second}
+	run := sweepHelperConfig(t, t.Context(), cfg, []string{"HELPER_SLOW=2:1h"})
+	require.Less(t, run.wall, 10*time.Minute)
+	require.Equal(t, []uint64{1, 2, 3}, seedsOf(run.records), "the sweep goes on after the hang")
+	var outcomes []string
+	for _, r := range run.records {
+		outcomes = append(outcomes, r.Outcome+" "+r.Kind)
+	}
+	require.Equal(t, []string{"pass ", "fail hang", "pass "}, outcomes)
+	require.Contains(t, run.records[1].Error, "still running after 10s of wall time")
+	require.Equal(t, "repro 2 ./p ", run.records[1].Reproduce)
+	require.Len(t, run.res.Outputs, 1)
+	out := string(run.res.Outputs[0].Output)
+	require.Contains(t, out, "SIGQUIT")
+	require.Regexp(t, `goroutine \d+ .*\[sleep\]`, out, "every goroutine's stack, the sleeping one's included")
+	require.Equal(t, map[string]int{KindHang: 1}, run.res.Summary.Kinds)
 }
