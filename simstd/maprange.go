@@ -22,7 +22,10 @@ import (
 // naturally, arrays and structs field by field, interfaces by dynamic type
 // name then value, and pointers by the values they point to (up to a small
 // depth). Two distinct pointers to equal values, and channels, fall back to
-// their addresses: that order is not reproducible.
+// their addresses: that order is not reproducible, so then the keys'
+// addresses, in the order produced, are mixed into the run's trace hash, and
+// a replay in which they differ (and with them, possibly, the order) is caught
+// by a determinism check. The number of entries is mixed in on every call.
 func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	g := kernel.Current()
 	if g == nil {
@@ -39,11 +42,15 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortKeys(keys)
+	byAddr := sortKeys(keys)
 	s := g.Sim()
 	for i := len(keys) - 1; i > 0; i-- {
 		j := s.Intn(i + 1)
 		keys[i], keys[j] = keys[j], keys[i]
+	}
+	s.Event(uint64(len(keys)))
+	if byAddr {
+		s.Event(addrHash(keys))
 	}
 	for _, k := range keys {
 		snapshot = append(snapshot, m[k])
@@ -64,8 +71,9 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	}
 }
 
-// sortKeys sorts keys into the canonical order.
-func sortKeys[K comparable](keys []K) {
+// sortKeys sorts keys into the canonical order, and reports whether two keys
+// were ordered by their addresses.
+func sortKeys[K comparable](keys []K) (byAddr bool) {
 	switch ks := any(keys).(type) {
 	case []string:
 		slices.Sort(ks)
@@ -83,9 +91,46 @@ func sortKeys[K comparable](keys []K) {
 		slices.Sort(ks)
 	default:
 		slices.SortFunc(keys, func(a, b K) int {
-			return compareValues(reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem(), 0)
+			return compareValues(reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem(), 0, &byAddr)
 		})
 	}
+	return byAddr
+}
+
+// addrHash hashes the addresses held by keys (FNV-1a, seeded with nothing but
+// the constants), in order.
+func addrHash[K comparable](keys []K) uint64 {
+	h := uint64(14695981039346656037)
+	for i := range keys {
+		h = hashAddrs(h, reflect.ValueOf(&keys[i]).Elem(), 0)
+	}
+	return h
+}
+
+// hashAddrs mixes into h the addresses compareValues may order v by.
+func hashAddrs(h uint64, v reflect.Value, depth int) uint64 {
+	switch v.Kind() {
+	case reflect.Array:
+		for i := range v.Len() {
+			h = hashAddrs(h, v.Index(i), depth)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			h = hashAddrs(h, v.Field(i), depth)
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			h = hashAddrs(h, v.Elem(), depth)
+		}
+	case reflect.Pointer:
+		h = (h ^ uint64(v.Pointer())) * 1099511628211
+		if !v.IsNil() && depth < maxPointerDepth {
+			h = hashAddrs(h, v.Elem(), depth+1)
+		}
+	case reflect.Chan, reflect.UnsafePointer:
+		h = (h ^ uint64(addr(v))) * 1099511628211
+	}
+	return h
 }
 
 // maxPointerDepth bounds how many pointers compareValues follows, so that
@@ -103,8 +148,9 @@ func typeName(t reflect.Type) string {
 	return n
 }
 
-// compareValues orders two values of the same type by content.
-func compareValues(a, b reflect.Value, depth int) int {
+// compareValues orders two values of the same type by content. It sets
+// *byAddr when it orders them by their addresses.
+func compareValues(a, b reflect.Value, depth int, byAddr *bool) int {
 	switch a.Kind() {
 	case reflect.Bool:
 		return cmp.Compare(b2i(a.Bool()), b2i(b.Bool()))
@@ -121,14 +167,14 @@ func compareValues(a, b reflect.Value, depth int) int {
 		return strings.Compare(a.String(), b.String())
 	case reflect.Array:
 		for i := range a.Len() {
-			if c := compareValues(a.Index(i), b.Index(i), depth); c != 0 {
+			if c := compareValues(a.Index(i), b.Index(i), depth, byAddr); c != 0 {
 				return c
 			}
 		}
 		return 0
 	case reflect.Struct:
 		for i := range a.NumField() {
-			if c := compareValues(a.Field(i), b.Field(i), depth); c != 0 {
+			if c := compareValues(a.Field(i), b.Field(i), depth, byAddr); c != 0 {
 				return c
 			}
 		}
@@ -141,18 +187,22 @@ func compareValues(a, b reflect.Value, depth int) int {
 		if ta, tb := ea.Type(), eb.Type(); ta != tb {
 			return strings.Compare(typeName(ta), typeName(tb))
 		}
-		return compareValues(ea, eb, depth)
+		return compareValues(ea, eb, depth, byAddr)
 	case reflect.Pointer:
 		if a.IsNil() || b.IsNil() || a.Pointer() == b.Pointer() {
 			return cmp.Compare(a.Pointer(), b.Pointer())
 		}
 		if depth < maxPointerDepth {
-			if c := compareValues(a.Elem(), b.Elem(), depth+1); c != 0 {
+			if c := compareValues(a.Elem(), b.Elem(), depth+1, byAddr); c != 0 {
 				return c
 			}
 		}
 	}
-	return cmp.Compare(addr(a), addr(b))
+	c := cmp.Compare(addr(a), addr(b))
+	if c != 0 {
+		*byAddr = true
+	}
+	return c
 }
 
 func addr(v reflect.Value) uintptr {
