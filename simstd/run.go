@@ -377,6 +377,10 @@ func Test(t *testing.T, body func(t *testing.T)) {
 // module root. It repeats the strategy and limits set in the environment.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
+	if rest := os.Getenv(EnvUnderSimgenTestArgs); rest != "" && os.Getenv(EnvUnderSimgenTest) != "" {
+		// rest ends with "--" and the go test flags: see EnvUnderSimgenTestArgs.
+		return fmt.Sprintf("%ssimgen test --seed %d%s -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest, top)
+	}
 	if os.Getenv(EnvUnderSimgenTest) != "" {
 		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir(), top)
 	}
@@ -416,7 +420,7 @@ func limitFlags() string {
 }
 
 func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/") == "" {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -356,5 +356,5 @@ func TestFails(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stdout, "deliberate", "the failing seed's output")
 	// the summary names the smallest failing seed and its reproduce command
-	assert.Contains(t, r.stdout, "simgen: seed 2 of 2-4 failed; reproduce: simgen test --seed 2 ./counter -- -run '^TestFails$'\n    test failure in TestFails\n")
+	assert.Contains(t, r.stdout, "simgen: seed 2 of 2-4 failed; reproduce: simgen test --seed 2 ./counter -- -count=1 -run '^TestFails$'\n    test failure in TestFails\n")
 }

@@ -302,12 +302,10 @@ func reproduceFlags(tags []string, allow bool, l *limitFlags) string {
 	return b.String()
 }
 
-// strategyPrefix repeats SIMGEN_STRATEGY, if set, in front of reproduce commands.
+// strategyPrefix repeats the settings of the schedule (SIMGEN_STRATEGY, SIMGEN_COMPUTE,
+// SIMGEN_LIVELOCK) in front of reproduce commands, as simstd does.
 func strategyPrefix() string {
-	if v := os.Getenv(simstd.EnvStrategy); v != "" {
-		return simstd.EnvStrategy + "=" + shellQuote(v) + " "
-	}
-	return ""
+	return envSettings(os.Environ(), simstd.EnvStrategy, simstd.EnvCompute, simstd.EnvLivelock)
 }
 
 // shellQuote quotes s for a POSIX shell when it needs quoting.

@@ -26,7 +26,6 @@ import (
 	"runtime"
 	"testing"
 	"time"
-	"time"
 )
 
 var spins int
@@ -126,7 +125,7 @@ func TestSweepFailureKinds(t *testing.T) {
 	assert.Equal(t, 1, r2.code)
 	assert.Contains(t, r2.stdout, "steps limit 1000 exceeded")
 	assert.Contains(t, r2.stdout+r2.stderr, "hash="+recs[4].Hash)
-	assert.Contains(t, r2.stdout, "reproduce: "+recs[4].Reproduce, "simstd prints the same command")
+	assert.Contains(t, r2.stdout, "reproduce: "+strings.Replace(recs[4].Reproduce, " -- ", " -- -count=1 ", 1), "simstd prints the same command, with the replay's -count=1")
 
 	// Stopping at the first failure reports the same seeds whatever -j.
 	var summaries []string
@@ -287,7 +286,6 @@ func TestSweepAsIs(t *testing.T) {
 
 import (
 	"testing"
-	"time"
 
 	"github.com/simgen/simgen/simstd"
 )
@@ -335,7 +333,6 @@ const hangTest = `package hang
 import (
 	"os"
 	"testing"
-	"time"
 	"time"
 )
 

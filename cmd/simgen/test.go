@@ -106,6 +106,9 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	if f.sweep.seed != "" {
 		env = append(env, simstd.EnvSeed+"="+f.sweep.seed)
 	}
+	// simstd.ReproduceTest repeats every option that affects the run.
+	repro := newTestRepro(f, patterns, goArgs, env)
+	env = append(env, simstd.EnvUnderSimgenTestArgs+"="+repro.simstdArgs())
 	sweeping := f.sweep.sweeping()
 	if !sweeping {
 		env = append(env, f.sweep.traceEnv()...)
@@ -139,7 +142,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	args = append(args, goArgs...)
 	if sweeping {
-		return sweepTests(f, set, args, patterns, env, stdout, stderr)
+		return sweepTests(f, set, args, patterns, env, repro, stdout, stderr)
 	}
 	cmd := exec.Command("go", append(args, patterns...)...)
 	cmd.Env = env
@@ -155,7 +158,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 // sweepTests has go test build the test binaries and hand them to the hidden collect command
 // instead of running them, then sweeps the seeds over them. goTest is go test's arguments
 // without the patterns: "test", "-overlay=FILE", then build and test flags.
-func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdout, stderr io.Writer) error {
+func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, repro testRepro, stdout, stderr io.Writer) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -190,25 +193,9 @@ func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, stdo
 		stderr.Write(out.Bytes())
 		return errors.New("no test binary to sweep: the packages have no test files")
 	}
-	extra := reproduceFlags(f.tags, f.allow, &f.limits)
-	if f.asIs {
-		extra = " --as-is" + extra
-	}
-	prefix := strategyPrefix()
 	for i := range jobs {
-		pkg := jobs[i].Package
-		reproduce := func(flags string) func(seed uint64, test string) string {
-			return func(seed uint64, test string) string {
-				cmd := fmt.Sprintf("%ssimgen test --seed %d%s%s %s", prefix, seed, flags, extra, pkg)
-				if test != "" {
-					top, _, _ := strings.Cut(test, "/")
-					cmd += " -- -run " + shellQuote("^"+top+"$")
-				}
-				return cmd
-			}
-		}
-		jobs[i].Reproduce = reproduce("")
-		jobs[i].ReproduceCheck = reproduce(" --check-determinism")
+		jobs[i].Reproduce = func(seed uint64, test string) string { return repro.command(seed, "", test) }
+		jobs[i].ReproduceCheck = func(seed uint64, test string) string { return repro.command(seed, " --check-determinism", test) }
 	}
 	jsonOut, err := openJSON(f.sweep.json, stdout)
 	if err != nil {

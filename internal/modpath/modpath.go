@@ -4,7 +4,9 @@ package modpath
 
 import (
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 )
 
 // RelDir returns the working directory relative to the root of the module
@@ -27,4 +29,21 @@ func RelDir() string {
 			return "."
 		}
 	}
+}
+
+// Pattern returns the go command pattern p, relative to the working directory, as a pattern
+// relative to the module root, as reproduce commands give them: "." in ./cmd/x is ./cmd/x,
+// "../y/..." in ./cmd/x is ./cmd/y/.... Import paths and absolute paths are unchanged.
+func Pattern(p string) string {
+	if p != "." && p != ".." && !strings.HasPrefix(p, "./") && !strings.HasPrefix(p, "../") {
+		return p
+	}
+	j := path.Join(RelDir(), p)
+	if j == "." || strings.HasPrefix(j, "../") || j == ".." {
+		return j
+	}
+	if strings.HasSuffix(p, "/") {
+		j += "/"
+	}
+	return "./" + j
 }
