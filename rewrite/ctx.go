@@ -31,6 +31,7 @@ var shimmed = map[string]bool{
 	"math/rand/v2":  true,
 	"crypto/rand":   true,
 	"maps":          true,
+	"hash/maphash":  true,
 
 	"testing/synctest": true,
 }
