@@ -116,13 +116,75 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
 		return // simstd/context stands for it (tb.Context)
 	}
-	sig := fn.Type().(*types.Signature)
-	if !mentionsChan(sig.Params(), map[types.Type]bool{}) && !mentionsChan(sig.Results(), map[types.Type]bool{}) {
+	if !c.exchangesChans(call, fn.Type().(*types.Signature)) {
 		return
 	}
 	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(call.Pos(), false), What: "call of " + fn.FullName(),
 		Why: "it exchanges channels with " + path + ", which is not simulated, so they would be native channels",
 		Fix: "generate " + path + " in the same run, keep the call out of simulated code, or mark the line //simgen:ignore"})
+}
+
+// exchangesChans reports whether call, of a function with signature sig, hands a channel to
+// or gets one from the callee. An interface parameter whose methods mention channels (as
+// context.Context's Done does, in slog.Handler) exchanges none when every argument for it is a
+// value of a package that is not simulated: its methods are that package's own, unchanged in
+// the variant.
+func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool {
+	if mentionsChan(sig.Results(), map[types.Type]bool{}) {
+		return true
+	}
+	params := sig.Params()
+	for i := range params.Len() {
+		pt := params.At(i).Type()
+		if !mentionsChan(pt, map[types.Type]bool{}) {
+			continue
+		}
+		args := call.Args
+		switch {
+		case sig.Variadic() && i == params.Len()-1 && !call.Ellipsis.IsValid():
+			args = args[min(i, len(args)):]
+			pt = pt.(*types.Slice).Elem()
+		case i < len(args):
+			args = args[i : i+1]
+		default:
+			args = nil
+		}
+		if !types.IsInterface(pt) || len(args) == 0 {
+			return true
+		}
+		for _, a := range args {
+			if !c.foreignValue(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// foreignValue reports whether the value of e has a type declared in a package that is not
+// simulated (or is nil), so that the variant passes it on unchanged.
+func (c *fileCtx) foreignValue(e ast.Expr) bool {
+	tv, ok := c.info.Types[e]
+	if !ok {
+		return false
+	}
+	if tv.IsNil() {
+		return true
+	}
+	t := tv.Type
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	var obj *types.TypeName
+	switch t := t.(type) {
+	case *types.Named:
+		obj = t.Obj()
+	case *types.Alias:
+		obj = t.Obj()
+	default:
+		return false
+	}
+	return obj.Pkg() != nil && !c.paths.simulated(obj.Pkg().Path())
 }
 
 func (c *fileCtx) calledFunc(call *ast.CallExpr) *types.Func {

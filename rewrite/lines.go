@@ -34,6 +34,15 @@ type lineWant struct {
 // output stays machine independent) is inserted before it. The result is verified by parsing.
 func (c *fileCtx) fixLines(src []byte, outDir string) ([]byte, error) {
 	src = stripLineDirectives(src)
+	// Reformat before placing directives: the printer reformats a doc comment (Go 1.19 doc
+	// comment syntax) only where the comment abuts its declaration by position, which the
+	// restored tree's positions do not show but the reparsed source does. Reformatting after
+	// placing them would move the lines they number: a pre-1.19 comment such as "//\n// doc\n//"
+	// loses its blank first and last lines.
+	src, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: formatting the variant: %w", c.filename, err)
+	}
 	wants, err := c.lineWants(src)
 	if err != nil {
 		return nil, err
