@@ -87,3 +87,35 @@ func TestMapsKeysOrderIsSeeded(t *testing.T) {
 	}
 	assert.Greater(t, len(distinct), 1, "seeds draw different orders")
 }
+
+// maphashTest fails on purpose so that its output shows a hash made with a
+// seed drawn inside the simulation.
+const maphashTest = `package mh
+
+import (
+	"hash/maphash"
+	"testing"
+)
+
+func TestHash(t *testing.T) {
+	var h maphash.Hash
+	h.WriteString("hello")
+	t.Fatalf("hashes %x %x.", maphash.String(maphash.MakeSeed(), "hello"), h.Sum64())
+}
+`
+
+func TestMaphashReplays(t *testing.T) {
+	dir := module(t, map[string]string{"mh/mh_test.go": maphashTest})
+
+	hashRE := regexp.MustCompile(`hashes [0-9a-f]+ [0-9a-f]+\.`)
+	hashes := func(seed string) string {
+		r := simgen(t, dir, nil, "test", "./mh", "--seed", seed)
+		require.Equal(t, 1, r.code, r.stdout+r.stderr)
+		h := hashRE.FindString(r.stdout)
+		require.NotEmpty(t, h, r.stdout)
+		return h
+	}
+	first := hashes("1")
+	assert.Equal(t, first, hashes("1"), "a replay in another process hashes alike")
+	assert.NotEqual(t, first, hashes("2"), "the seeds come from the simulation's seed")
+}
