@@ -119,9 +119,15 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 	if !c.exchangesChans(call, fn.Type().(*types.Signature)) {
 		return
 	}
+	// The variant's channels are simstd.Chan values, which path's functions do not take: with
+	// the line let through, the variant would not compile, so this finding is binding.
+	fix := "keep the call out of simulated code: move it into a file constrained //go:build !simgen and give the variant its own version in a file constrained //go:build simgen"
+	if !isStd(path) {
+		fix = "generate " + path + " in the same run, or " + fix
+	}
 	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(call.Pos(), false), What: "call of " + fn.FullName(),
-		Why: "it exchanges channels with " + path + ", which is not simulated, so they would be native channels",
-		Fix: "generate " + path + " in the same run, keep the call out of simulated code, or mark the line //simgen:ignore"})
+		Why: "it exchanges channels with " + path + ", which is not simulated, and the variant's channels are simstd.Chan values (//simgen:ignore cannot let it through: the variant would not compile)",
+		Fix: fix, Binding: true})
 }
 
 // exchangesChans reports whether call, of a function with signature sig, hands a channel to
@@ -265,7 +271,7 @@ func (c *fileCtx) checkChanMethod(fd *ast.FuncDecl) {
 	}
 	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(fd.Pos(), false), What: "method " + fd.Name.Name + " on channel type " + t.String(),
 		Why: "the variant's channel types are pointers to simstd.Chan, and Go does not allow methods on named pointer types",
-		Fix: "declare the methods on a struct type holding the channel"})
+		Fix: "declare the methods on a struct type holding the channel", Binding: true})
 }
 
 // checkEmbeddedChan reports embedded fields of named channel types: Go does not allow
@@ -282,7 +288,7 @@ func (c *fileCtx) checkEmbeddedChan(st *ast.StructType) {
 		if _, ok := t.Underlying().(*types.Chan); ok {
 			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(f.Pos(), false), What: "embedded field of channel type " + t.String(),
 				Why: "the variant's channel types are pointers to simstd.Chan, and Go does not allow embedding pointer types",
-				Fix: "give the field a name"})
+				Fix: "give the field a name", Binding: true})
 		}
 	}
 }
@@ -302,7 +308,7 @@ func (c *fileCtx) checkChanDirections(ts *ast.TypeSwitchStmt) {
 			if seen[key] {
 				c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(e.Pos(), false), What: "type switch case " + types.TypeString(t, nil),
 					Why: "an earlier case has the same type up to channel directions, and the variant drops channel directions",
-					Fix: "merge the cases"})
+					Fix: "merge the cases", Binding: true})
 			}
 			seen[key] = true
 		}
@@ -310,7 +316,7 @@ func (c *fileCtx) checkChanDirections(ts *ast.TypeSwitchStmt) {
 }
 
 // applyIgnores downgrades the findings on lines marked //simgen:ignore (on the line itself or
-// alone on the line above), and all findings when allow is set.
+// alone on the line above), and all findings when allow is set, except binding ones.
 func (c *fileCtx) applyIgnores(allow bool) {
 	marked := map[int]bool{}
 	for _, cg := range c.astFile.Comments {
@@ -323,8 +329,17 @@ func (c *fileCtx) applyIgnores(allow bool) {
 		}
 	}
 	for i := range c.findings {
+		if c.findings[i].Binding {
+			continue
+		}
 		if allow || marked[c.findings[i].Pos.Line] {
 			c.findings[i].Ignored = true
 		}
 	}
+}
+
+// isStd reports whether path is a standard library package: its first element has no dot.
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }

@@ -17,6 +17,10 @@ type Finding struct {
 	Why     string // why it cannot be simulated
 	Fix     string // what the user can do about it
 	Ignored bool
+	// Binding marks a construct the variant cannot be built with: neither //simgen:ignore
+	// nor the Allow option downgrades it, since the code they would let through does not
+	// compile.
+	Binding bool
 }
 
 func (f Finding) String() string {
