@@ -173,7 +173,7 @@ func TestVirtualTimeout(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Equal(t, DeadlineExceeded, err)
 	assert.Equal(t, time.Hour, r.Elapsed)
-	assert.Less(t, time.Since(wall), time.Second, "a virtual hour costs no wall time")
+	assert.Less(t, time.Since(wall), time.Minute, "a virtual hour costs no wall time (bounded generously: the machine may be busy)")
 }
 
 func TestAfterFunc(t *testing.T) {

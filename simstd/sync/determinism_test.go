@@ -107,5 +107,5 @@ func TestVirtualTime(t *testing.T) {
 	})
 	require.NoError(t, r.Err)
 	assert.Equal(t, time.Hour, r.Elapsed)
-	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Less(t, time.Since(start), time.Minute, "a virtual hour costs little wall time (bounded generously: the machine may be busy)")
 }

@@ -97,7 +97,7 @@ func TestVirtualHourSleep(t *testing.T) {
 		woke = Now()
 	})
 	require.NoError(t, r.Err)
-	assert.Less(t, time.Since(wall), Second, "a virtual hour costs no wall time")
+	assert.Less(t, time.Since(wall), time.Minute, "a virtual hour costs no wall time (bounded generously: the machine may be busy)")
 	assert.Equal(t, Hour, r.Elapsed)
 	assert.Equal(t, kernel.Epoch.Add(Hour), woke.Round(0))
 }
