@@ -2,6 +2,7 @@ package simstd
 
 import (
 	"cmp"
+	"fmt"
 	"iter"
 	"reflect"
 	"slices"
@@ -50,7 +51,12 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	}
 	s.Event(uint64(len(keys)))
 	if byAddr {
-		s.Event(addrHash(keys))
+		h := addrHash(keys)
+		s.Event(h)
+		if s.Tracing() {
+			// A determinism check then points at the range statement.
+			s.Trace(kernel.TraceEvent{Kind: "maprange", Detail: fmt.Sprintf("%d keys ordered by address, addresses hash %016x", len(keys), h)})
+		}
 	}
 	for _, k := range keys {
 		snapshot = append(snapshot, m[k])

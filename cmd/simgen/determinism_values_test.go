@@ -50,6 +50,9 @@ func TestCheckDeterminismSeesMapOrderByAddress(t *testing.T) {
 	r := simgen(t, dir, nil, "test", "./ptrkeys", "--seed", "1", "--check-determinism")
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stdout, "simgen: seed 1 of ./ptrkeys is not deterministic: two runs of TestOrder differ", r.stderr)
+	assert.Regexp(t, `nondeterministic in TestOrder: two runs diverge at step \d+ \(trace event \d+\)\n`+
+		`\s+run 1: step \d+, g\d+ on main maprange \(2 keys ordered by address, addresses hash [0-9a-f]{16}\) at ptrkeys_test\.go:25\n`,
+		r.stdout, "the divergence is at the range statement")
 }
 
 // keysTest fails on purpose so that every seed's output shows the order
