@@ -61,7 +61,9 @@ func TestKinds(t *testing.T) {
 }
 `
 
-var kindsFlags = []string{"--step-limit", "1000", "--time-limit", "10m", "--watchdog", "1s"}
+// kindsFlags' watchdog is what seed 7 waits for; it is long enough that a busy machine does
+// not starve a passing seed past it.
+var kindsFlags = []string{"--step-limit", "1000", "--time-limit", "10m", "--watchdog", "5s"}
 
 func readRecords(t *testing.T, path string) []sweep.Record {
 	t.Helper()
@@ -103,8 +105,8 @@ func TestSweepFailureKinds(t *testing.T) {
 	assert.Equal(t, int64(1e9), pass.ElapsedNS, "one virtual second")
 	assert.Regexp(t, `^[0-9a-f]{16}$`, pass.Hash)
 	assert.Positive(t, pass.Steps)
-	assert.Equal(t, "simgen test --seed 1 --time-limit 10m --step-limit 1000 --watchdog 1s ./kinds", pass.Reproduce)
-	assert.Equal(t, "simgen test --seed 5 --time-limit 10m --step-limit 1000 --watchdog 1s ./kinds -- -run '^TestKinds$'", recs[4].Reproduce)
+	assert.Equal(t, "simgen test --seed 1 --time-limit 10m --step-limit 1000 --watchdog 5s ./kinds", pass.Reproduce)
+	assert.Equal(t, "simgen test --seed 5 --time-limit 10m --step-limit 1000 --watchdog 5s ./kinds -- -run '^TestKinds$'", recs[4].Reproduce)
 	assert.Equal(t, "TestKinds", recs[3].Test)
 	assert.Contains(t, recs[3].Error, "deadlock")
 	assert.Equal(t, int64(10*60e9), recs[5].ElapsedNS, "stopped at the virtual time limit")
@@ -115,8 +117,8 @@ func TestSweepFailureKinds(t *testing.T) {
 	assert.Regexp(t, `simgen: virtual time 10m\d.*s in wall time .* seeds/s with -j 3\n`, r.stdout)
 	assert.Contains(t, r.stdout, "=== simgen: output of seed 2 of ./kinds\n", "the output of the first failure")
 	assert.Contains(t, r.stdout, "deliberate")
-	assert.Contains(t, r.stdout, "simgen: seed 4 of 1-8 failed; reproduce: simgen test --seed 4 --time-limit 10m --step-limit 1000 --watchdog 1s ./kinds -- -run '^TestKinds$'\n    deadlock in TestKinds: all goroutines are asleep - deadlock!")
-	assert.Contains(t, r.stdout, "simgen: seed 8 of 1-8 failed; reproduce: simgen test --seed 8 --time-limit 10m --step-limit 1000 --watchdog 1s ./kinds\n    process failed with exit status 2\n")
+	assert.Contains(t, r.stdout, "simgen: seed 4 of 1-8 failed; reproduce: simgen test --seed 4 --time-limit 10m --step-limit 1000 --watchdog 5s ./kinds -- -run '^TestKinds$'\n    deadlock in TestKinds: all goroutines are asleep - deadlock!")
+	assert.Contains(t, r.stdout, "simgen: seed 8 of 1-8 failed; reproduce: simgen test --seed 8 --time-limit 10m --step-limit 1000 --watchdog 5s ./kinds\n    process failed with exit status 2\n")
 	assert.NotContains(t, r.stderr, "simgen: 1/8", "no progress line for a short sweep")
 
 	// The reproduce command fails the same way, with the same trace hash.
