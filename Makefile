@@ -12,6 +12,8 @@ test:
 	$(GO) vet ./...
 	$(GO) run ./cmd/simgen gen --check --out example/raft/sim ./example/raft
 	$(GO) test -count=1 ./...
+	$(GO) test -count=3 ./tests/conformance
+	$(GO) run ./cmd/simgen test ./tests/conformance --seeds 1-50
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint:

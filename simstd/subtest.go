@@ -115,6 +115,9 @@ func TempDir(t *testing.T) string {
 		if err := simos.MkdirAll(dir, 0o700); err != nil {
 			t.Fatalf("simgen: creating the test's temporary directory on the simulated disk: %v", err)
 		}
+		// The testing package removes its real directory; the simulated one goes
+		// with the test's cleanups too, as t.TempDir's does.
+		Cleanup(t, func() { simos.RemoveAll(dir) })
 	}
 	return dir
 }
