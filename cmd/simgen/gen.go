@@ -45,7 +45,7 @@ func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&f.out, "out", "", "output directory")
 	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; list stale outputs and exit 1 if there are any")
-	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
+	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
 	return cmd
 }

@@ -39,7 +39,13 @@ type result struct {
 // simgen runs the binary in dir.
 func simgen(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(simgenBin, args...)
+	return runCmd(t, exec.Command(simgenBin, args...), dir, env)
+}
+
+// runCmd runs cmd in dir with the end-to-end tests' environment (no network, a cache in dir)
+// plus env, and returns its normalized output and exit code.
+func runCmd(t *testing.T, cmd *exec.Cmd, dir string, env []string) result {
+	t.Helper()
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "SIMGEN_CACHE="+filepath.Join(dir, ".cache"))
 	cmd.Env = append(cmd.Env, env...)

@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,18 +101,6 @@ func TestReproduceReplays(t *testing.T) {
 // shell runs a command line through sh in dir, with the simgen under test first in PATH.
 func shell(t *testing.T, dir string, env []string, line string) result {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", line)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(simgenBin)+string(filepath.ListSeparator)+os.Getenv("PATH"), "GOFLAGS=-mod=mod", "GOPROXY=off", "SIMGEN_CACHE="+filepath.Join(dir, ".cache"))
-	cmd.Env = append(cmd.Env, env...)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return result{normalize(stdout.String(), dir), normalize(stderr.String(), dir), code}
+	path := "PATH=" + filepath.Dir(simgenBin) + string(filepath.ListSeparator) + os.Getenv("PATH")
+	return runCmd(t, exec.Command("sh", "-c", line), dir, append([]string{path}, env...))
 }

@@ -60,7 +60,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.sweep.register(cmd)
 	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
-	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
+	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	return cmd
 }
 

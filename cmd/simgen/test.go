@@ -80,7 +80,7 @@ func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.sweep.register(cmd)
 	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
-	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors")
+	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	cmd.Flags().BoolVar(&f.asIs, "as-is", false, "run the packages' tests as they are, without generating variants: for suites written against simstd that run their own simulations (like tests/raft)")
 	cmd.MarkFlagsMutuallyExclusive("as-is", "allow")
 	return cmd
