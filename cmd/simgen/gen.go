@@ -69,6 +69,9 @@ func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
+	if err := requireDependency(); err != nil {
+		return err
+	}
 	_, err = res.Write()
 	return err
 }

@@ -77,7 +77,7 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 	if err != nil {
 		return err
 	}
-	overlay, err := writeOverlay(res)
+	flags, buildEnv, err := variantBuild(res)
 	if err != nil {
 		return err
 	}
@@ -90,11 +90,12 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	args := []string{"build", "-overlay=" + overlay, "-o", bin}
+	args := append(append([]string{"build"}, flags...), "-o", bin)
 	if len(f.tags) > 0 {
 		args = append(args, "-tags="+strings.Join(f.tags, ","))
 	}
 	build := exec.Command("go", append(args, main.PkgPath)...)
+	build.Env = withEnv(buildEnv...)
 	build.Stdout, build.Stderr = stderr, stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintf(stderr, "simgen: building the variant of %s failed\n", main.PkgPath)

@@ -126,12 +126,14 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 		if err != nil {
 			return err
 		}
-		overlay, err := writeOverlay(res)
+		flags, buildEnv, err := variantBuild(res)
 		if err != nil {
 			return err
 		}
-		args = append(args, "-overlay="+overlay)
+		args = append(args, flags...)
+		env = append(env, buildEnv...)
 	}
+	ownFlags := len(args)
 	if f.sweep.trace != "" && !sweeping {
 		// go test would serve a cached result without running the test, and so without
 		// writing its trace. A -count of the user's, later, still wins.
@@ -142,7 +144,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	args = append(args, goArgs...)
 	if sweeping {
-		return sweepTests(f, set, args, patterns, env, repro, stdout, stderr)
+		return sweepTests(f, set, args, ownFlags, patterns, env, repro, stdout, stderr)
 	}
 	cmd := exec.Command("go", append(args, patterns...)...)
 	cmd.Env = env
@@ -157,8 +159,9 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 
 // sweepTests has go test build the test binaries and hand them to the hidden collect command
 // instead of running them, then sweeps the seeds over them. goTest is go test's arguments
-// without the patterns: "test", "-overlay=FILE", then build and test flags.
-func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, repro testRepro, stdout, stderr io.Writer) error {
+// without the patterns: "test" and simgen's own build flags (the first own of them), then the
+// user's build and test flags.
+func sweepTests(f testFlags, set sweep.Set, goTest []string, own int, patterns, env []string, repro testRepro, stdout, stderr io.Writer) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -170,11 +173,7 @@ func sweepTests(f testFlags, set sweep.Set, goTest, patterns, env []string, repr
 	defer os.RemoveAll(dir)
 	// -count=1 first: the collection must not be served from the test cache. A -count of the
 	// user's, later, still wins and goes to the test binary.
-	// goTest is "test", then -overlay=FILE unless --as-is, then the user's flags.
-	n := 1
-	if len(goTest) > 1 && strings.HasPrefix(goTest[1], "-overlay=") {
-		n = 2
-	}
+	n := own
 	args := append(goTest[:n:n], "-count=1", "-exec", quoteArg(self)+" "+collectCmd+" --dir="+quoteArg(dir))
 	args = append(append(args, goTest[n:]...), patterns...)
 	cmd := exec.Command("go", args...)
