@@ -54,6 +54,7 @@ func checkFile(c *fileCtx) {
 		case *ast.SelectorExpr:
 			qualified[n.Sel] = true
 			c.checkUse(n, n.Sel)
+			c.checkForeignField(n)
 		case *ast.Ident:
 			if !qualified[n] {
 				c.checkUse(n, n)
@@ -136,8 +137,13 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 // value of a package that is not simulated: its methods are that package's own, unchanged in
 // the variant.
 func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool {
-	if mentionsChan(sig.Results(), map[types.Type]bool{}) {
-		return true
+	res := sig.Results()
+	for i := range res.Len() {
+		// A value of a type the callee's package declares (an *http.Request, say) reaches
+		// the variant unchanged; checkForeignField reports reaching into its channels.
+		if !c.foreignType(res.At(i).Type()) && mentionsChan(res.At(i).Type(), map[types.Type]bool{}) {
+			return true
+		}
 	}
 	params := sig.Params()
 	for i := range params.Len() {
@@ -165,6 +171,44 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 		}
 	}
 	return false
+}
+
+// checkForeignField reports the selection of a field that holds channels from a struct
+// declared in a package that is not simulated (http.Request.Cancel): its channels are native,
+// and the variant's channel operations take simstd.Chan values.
+func (c *fileCtx) checkForeignField(se *ast.SelectorExpr) {
+	sel, ok := c.info.Selections[se]
+	if !ok || sel.Kind() != types.FieldVal {
+		return
+	}
+	f := sel.Obj()
+	if f.Pkg() == nil || f.Pkg().Path() == c.pkg.PkgPath || c.paths.simulated(f.Pkg().Path()) {
+		return
+	}
+	if !mentionsChan(f.Type(), map[types.Type]bool{}) || c.foreignType(f.Type()) {
+		return
+	}
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(se.Sel.Pos(), false), What: "field " + f.Name() + " of a " + f.Pkg().Path() + " value",
+		Why: "it holds a channel of " + f.Pkg().Path() + ", which is not simulated, and the variant's channels are simstd.Chan values (//simgen:ignore cannot let it through: the variant would not compile)",
+		Fix: "keep the code that uses the field out of simulated code (in a file constrained //go:build !simgen)", Binding: true})
+}
+
+// foreignType reports whether t, or what t points to, is a named type declared in a package
+// that is not simulated: the variant passes its values on unchanged.
+func (c *fileCtx) foreignType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	var obj *types.TypeName
+	switch t := t.(type) {
+	case *types.Named:
+		obj = t.Obj()
+	case *types.Alias:
+		obj = t.Obj()
+	default:
+		return false
+	}
+	return obj.Pkg() != nil && !c.paths.simulated(obj.Pkg().Path()) && !types.IsInterface(t)
 }
 
 // foreignValue reports whether the value of e has a type declared in a package that is not

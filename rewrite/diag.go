@@ -21,6 +21,9 @@ type Finding struct {
 	// nor the Allow option downgrades it, since the code they would let through does not
 	// compile.
 	Binding bool
+	// Dep is the import path of the dependency the construct is in (see Program.Deps); ""
+	// for a construct in a target.
+	Dep string
 }
 
 func (f Finding) String() string {

@@ -45,6 +45,10 @@ type Result struct {
 	Dirs     []string // the output directory of every target, sorted
 	Dropped  []string // InPlace: original files that are not part of any variant
 	Warnings []Finding
+	// DepModules are the modules of the dependencies rewritten with the targets (see
+	// Program.Deps), sorted by directory: a build of the variants needs their files replaced,
+	// which -overlay cannot do in the module cache.
+	DepModules []*packages.Module
 }
 
 // rewrites are the edits that make a variant. Each reads only the original types through the
@@ -86,11 +90,12 @@ func generate(prog *Program, opts Options, rws []rewriteStep) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctxs, findings, err := rewriteTargets(prog, plans, opts, rws)
+	ctxs, findings, native, err := rewriteWhole(prog, plans, opts, rws)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{}
+	findings = append(findings, native...)
 	var errs Findings
 	for _, f := range dedupFindings(findings) {
 		if f.Ignored {
@@ -111,9 +116,59 @@ func generate(prog *Program, opts Options, rws []rewriteStep) (*Result, error) {
 	return res, nil
 }
 
+// rewriteWhole rewrites the targets and dependencies. A dependency the variant could not be
+// built with (a binding finding in it) stays native instead, with a warning, and the rest are
+// rewritten again without it: calls into it are then checked as calls into native code.
+func rewriteWhole(prog *Program, plans map[*Target]outPlan, opts Options, rws []rewriteStep) ([]*fileCtx, []Finding, []Finding, error) {
+	var native []Finding
+	for {
+		ctxs, findings, err := rewriteTargets(prog, plans, opts, rws)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		drop := map[string]Finding{}
+		for _, f := range findings {
+			if f.Dep != "" && f.Binding {
+				if _, ok := drop[f.Dep]; !ok {
+					drop[f.Dep] = f
+				}
+			}
+		}
+		if len(drop) == 0 {
+			return ctxs, findings, native, nil
+		}
+		kept := prog.Deps[:0:0]
+		for _, t := range prog.Deps {
+			f, ok := drop[t.PkgPath]
+			if !ok {
+				kept = append(kept, t)
+				continue
+			}
+			native = append(native, Finding{Pos: f.Pos, What: "dependency " + t.PkgPath + " left native",
+				Why: "its variant would not compile (" + f.What + ": " + f.Why + "), so it runs outside the simulation, on real goroutines and the real clock",
+				Ignored: true, Dep: t.PkgPath})
+		}
+		prog.Deps = kept
+	}
+}
+
 // rewriteTargets runs the checks and rewrites over every file of every target.
 func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws []rewriteStep) ([]*fileCtx, []Finding, error) {
 	paths := &pathMap{variants: map[string]string{}, targets: map[string]bool{}}
+	var findings []Finding
+	var deps []*Target
+	for _, t := range prog.Deps {
+		if cgo := cgoFindings(t.Units[0]); len(cgo) > 0 {
+			// It stays native, as it would with --native, and says so.
+			for _, f := range cgo {
+				f.Ignored, f.Dep = true, t.PkgPath
+				findings = append(findings, f)
+			}
+			continue
+		}
+		paths.targets[t.PkgPath] = true
+		deps = append(deps, t)
+	}
 	for _, t := range prog.Targets {
 		paths.targets[t.PkgPath] = true
 		if p := plans[t].path; p != t.PkgPath {
@@ -121,8 +176,10 @@ func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws 
 		}
 	}
 	var ctxs []*fileCtx
-	var findings []Finding
-	for _, t := range prog.Targets {
+	for i, t := range append(prog.Targets[:len(prog.Targets):len(prog.Targets)], deps...) {
+		// What cannot be simulated in a dependency stays native with a warning, as --allow
+		// does for targets: its authors are not the user.
+		allow := opts.Allow || i >= len(prog.Targets)
 		for _, u := range t.Units {
 			if cgo := cgoFindings(u); len(cgo) > 0 {
 				// go/packages hands over cgo's output rather than the files the user wrote
@@ -140,7 +197,12 @@ func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws 
 				for _, rw := range rws {
 					rw.fn(c)
 				}
-				c.applyIgnores(opts.Allow)
+				c.applyIgnores(allow)
+				if i >= len(prog.Targets) {
+					for k := range c.findings {
+						c.findings[k].Dep = t.PkgPath
+					}
+				}
 				findings = append(findings, c.findings...)
 				ctxs = append(ctxs, c)
 			}
@@ -158,6 +220,22 @@ func (res *Result) render(prog *Program, plans map[*Target]outPlan, ctxs []*file
 		}
 		res.Files = append(res.Files, File{Path: filepath.Join(c.outDir, filepath.Base(c.filename)), Orig: c.filename, Data: data})
 	}
+	rewritten := map[*packages.Package]bool{}
+	for _, c := range ctxs {
+		rewritten[c.pkg] = true
+	}
+	modules := map[string]bool{}
+	for _, t := range prog.Deps {
+		if !opts.InPlace || !rewritten[t.Units[0]] {
+			continue
+		}
+		res.Dropped = append(res.Dropped, droppedFiles(t)...)
+		if m := t.Module; m != nil && !modules[m.Dir] {
+			modules[m.Dir] = true
+			res.DepModules = append(res.DepModules, m)
+		}
+	}
+	sort.Slice(res.DepModules, func(i, j int) bool { return res.DepModules[i].Dir < res.DepModules[j].Dir })
 	for _, t := range prog.Targets {
 		res.Dirs = append(res.Dirs, plans[t].dir)
 		if opts.InPlace {
@@ -214,6 +292,10 @@ func dedupFindings(fs []Finding) []Finding {
 // planOutputs decides each target's output directory and the variant's import path.
 func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 	plans := map[*Target]outPlan{}
+	for _, t := range prog.Deps {
+		// A dependency's variant stands in for it where it is (see Program.Deps).
+		plans[t] = outPlan{dir: t.Dir, path: t.PkgPath}
+	}
 	seen := map[string]*Target{}
 	for _, t := range prog.Targets {
 		if t.Module == nil || t.Module.Dir == "" {

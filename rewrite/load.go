@@ -26,6 +26,12 @@ type LoadConfig struct {
 	Patterns []string // go list patterns; empty means "."
 	Tags     []string // extra build tags
 	Env      []string // environment for the go command; nil means os.Environ()
+	// Deps also loads every package the targets import, directly or not, outside the
+	// standard library and simgen's runtime, to be rewritten with them (see Program.Deps).
+	Deps bool
+	// Native lists import paths ("p", or "p/..." for p and below) of dependencies Deps leaves
+	// native.
+	Native []string
 }
 
 // Program is a set of loaded packages to rewrite.
@@ -33,6 +39,10 @@ type Program struct {
 	Fset    *token.FileSet
 	Targets []*Target
 	Skipped []string // import paths of simgen-generated packages the patterns matched
+	// Deps are the packages the targets import, directly or not, outside the standard
+	// library and simgen's runtime: with LoadConfig.Deps they are rewritten too, without their
+	// tests, so that the whole program runs simulated. Disjoint from Targets.
+	Deps []*Target
 }
 
 // Target is one package to rewrite together with its tests.
@@ -88,6 +98,18 @@ func Load(cfg LoadConfig) (*Program, error) {
 	}
 	if len(prog.Targets) == 0 && len(prog.Skipped) == 0 {
 		return nil, errors.New("no package matched " + strings.Join(patterns, " "))
+	}
+	if cfg.Deps && len(prog.Targets) > 0 {
+		targets := map[string]bool{}
+		for _, t := range prog.Targets {
+			targets[t.PkgPath] = true
+		}
+		for _, p := range prog.Skipped {
+			targets[p] = true
+		}
+		if prog.Deps, err = loadDeps(*pcfg, patterns, targets, cfg.Native); err != nil {
+			return nil, err
+		}
 	}
 	return prog, nil
 }

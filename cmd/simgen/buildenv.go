@@ -8,6 +8,7 @@ import (
 	runtimesrc "github.com/simgen/simgen"
 	"github.com/simgen/simgen/internal/buildenv"
 	"github.com/simgen/simgen/rewrite"
+	"github.com/spf13/cobra"
 )
 
 // variantBuild returns the go build flags and environment that build res's variants in the
@@ -19,15 +20,24 @@ func variantBuild(res *rewrite.Result) (flags, env []string, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := buildenv.Prepare(buildenv.Config{Runtime: runtimesrc.Runtime, Cache: cache})
-	if err != nil {
-		return nil, nil, fmt.Errorf("preparing the variants' build: %w", err)
-	}
-	overlay, err := writeOverlay(res)
+	overlay, err := writeVariants(res)
 	if err != nil {
 		return nil, nil, err
 	}
-	return append(b.Flags, "-overlay="+overlay), b.Env, nil
+	var mods []buildenv.Module
+	for _, m := range res.DepModules {
+		mods = append(mods, buildenv.Module{Path: m.Path, Version: m.Version, Dir: m.Dir})
+	}
+	b, err := buildenv.Prepare(buildenv.Config{Runtime: runtimesrc.Runtime, Cache: cache, Overlay: overlay, Modules: mods})
+	if err != nil {
+		return nil, nil, fmt.Errorf("preparing the variants' build: %w", err)
+	}
+	return b.Flags, b.Env, nil
+}
+
+// registerNative adds the --native flag.
+func registerNative(cmd *cobra.Command, native *[]string) {
+	cmd.Flags().StringSliceVar(native, "native", nil, "dependencies to leave native (import paths; p/... for p and below): they run outside the simulation, on real goroutines and the real clock")
 }
 
 // withEnv returns os.Environ() followed by extra.

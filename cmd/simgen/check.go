@@ -9,7 +9,7 @@ import (
 )
 
 func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
-	var tags []string
+	var tags, native []string
 	cmd := &cobra.Command{
 		Use:   "check [PACKAGES...]",
 		Short: "Report constructs that cannot be simulated, without writing anything",
@@ -17,7 +17,7 @@ func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
 nondeterministic or that cannot be simulated, with file:line:col, what, why and what to do.
 Exits 1 if there is any that is not marked //simgen:ignore.`,
 		RunE: func(_ *cobra.Command, args []string) error {
-			res, err := generate(args, tags, rewrite.Options{CheckOnly: true}, stderr)
+			_, res, err := generate(genConfig{patterns: args, tags: tags, deps: true, native: native}, rewrite.Options{CheckOnly: true}, stderr)
 			if err != nil {
 				return err
 			}
@@ -28,5 +28,6 @@ Exits 1 if there is any that is not marked //simgen:ignore.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&tags, "tags", nil, "extra build tags")
+	registerNative(cmd, &native)
 	return cmd
 }

@@ -51,7 +51,7 @@ func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
-	res, err := generate(patterns, f.tags, rewrite.Options{Out: f.out, Allow: f.allow}, stderr)
+	_, res, err := generate(genConfig{patterns: patterns, tags: f.tags}, rewrite.Options{Out: f.out, Allow: f.allow}, stderr)
 	if err != nil {
 		return err
 	}
@@ -76,31 +76,62 @@ func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
 	return err
 }
 
+// genConfig says which packages generate loads.
+type genConfig struct {
+	patterns, tags []string
+	// deps rewrites, with the patterns' packages, every non-std package they import, except
+	// those native matches (see rewrite.LoadConfig).
+	deps   bool
+	native []string
+}
+
 // generate loads and rewrites the packages, printing warnings and errors to stderr.
-func generate(patterns, tags []string, opts rewrite.Options, stderr io.Writer) (*rewrite.Result, error) {
+func generate(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*rewrite.Program, *rewrite.Result, error) {
 	if err := requireModule("."); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: patterns, Tags: tags})
+	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: cfg.patterns, Tags: cfg.tags, Deps: cfg.deps, Native: cfg.native})
 	if err != nil {
-		return nil, reportError(err, stderr)
+		return nil, nil, reportError(err, stderr)
 	}
 	for _, p := range prog.Skipped {
 		fmt.Fprintf(stderr, "simgen: skipping %s: it is a simgen-generated variant\n", p)
 	}
 	if len(prog.Targets) == 0 {
-		return nil, errors.New("every matched package is a simgen-generated variant; nothing to do")
+		return nil, nil, errors.New("every matched package is a simgen-generated variant; nothing to do")
+	}
+	if len(prog.Deps) > 0 {
+		fmt.Fprintf(stderr, "simgen: rewriting %d packages (%d of them dependencies)\n", len(prog.Targets)+len(prog.Deps), len(prog.Deps))
 	}
 	res, err := rewrite.Generate(prog, opts)
 	if res != nil {
-		for _, w := range res.Warnings {
-			fmt.Fprintf(stderr, "warning: %s\n", w)
-		}
+		printWarnings(res.Warnings, opts.CheckOnly, stderr)
 	}
 	if err != nil {
-		return nil, reportError(err, stderr)
+		return nil, nil, reportError(err, stderr)
 	}
-	return res, nil
+	return prog, res, nil
+}
+
+// printWarnings prints the findings that were let through. Those in dependencies, which the
+// user did not write and which stay native, are one line per package unless all is set.
+func printWarnings(ws []rewrite.Finding, all bool, stderr io.Writer) {
+	perDep := map[string][]rewrite.Finding{}
+	var deps []string
+	for _, w := range ws {
+		if w.Dep == "" || all {
+			fmt.Fprintf(stderr, "warning: %s\n", w)
+			continue
+		}
+		if perDep[w.Dep] == nil {
+			deps = append(deps, w.Dep)
+		}
+		perDep[w.Dep] = append(perDep[w.Dep], w)
+	}
+	for _, d := range deps {
+		fs := perDep[d]
+		fmt.Fprintf(stderr, "warning: dependency %s: %d construct(s) cannot be simulated and run natively (first: %s); simgen check lists them\n", d, len(fs), fs[0])
+	}
 }
 
 // reportError prints load errors and findings one per line and turns them into exit status 1.

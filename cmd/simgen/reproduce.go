@@ -33,6 +33,9 @@ func newTestRepro(f testFlags, patterns, goArgs, env []string) testRepro {
 	if len(f.tags) > 0 {
 		b.WriteString(" --tags " + shellQuote(strings.Join(f.tags, ",")))
 	}
+	if len(f.native) > 0 {
+		b.WriteString(" --native " + shellQuote(strings.Join(f.native, ",")))
+	}
 	if f.allow {
 		b.WriteString(" --allow")
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +38,7 @@ type runFlags struct {
 	sweep  sweepFlags
 	limits limitFlags
 	tags   []string
+	native []string // import path patterns of dependencies left native
 	allow  bool
 }
 
@@ -60,6 +60,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.sweep.register(cmd)
 	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
+	registerNative(cmd, &f.native)
 	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	return cmd
 }
@@ -69,7 +70,7 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 	if err != nil {
 		return err
 	}
-	prog, res, err := loadAndGenerate(patterns, f.tags, f.allow, stderr)
+	prog, res, err := generate(genConfig{patterns: patterns, tags: f.tags, native: f.native, deps: true}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 	if err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 // reproduceRest returns the arguments of a reproduce command after "simgen run --seed N".
 func reproduceRest(f runFlags, patterns, progArgs []string) string {
 	var b strings.Builder
-	b.WriteString(reproduceFlags(f.tags, f.allow, &f.limits))
+	b.WriteString(reproduceFlags(f.tags, f.native, f.allow, &f.limits))
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
@@ -198,32 +199,4 @@ func dirPattern(wd, dir, pkgPath string) string {
 		return "."
 	}
 	return "./" + filepath.ToSlash(rel)
-}
-
-// loadAndGenerate is generate (see gen.go) for simgen run, which also needs the loaded targets
-// to find the main package.
-func loadAndGenerate(patterns, tags []string, allow bool, stderr io.Writer) (*rewrite.Program, *rewrite.Result, error) {
-	if err := requireModule("."); err != nil {
-		return nil, nil, err
-	}
-	prog, err := rewrite.Load(rewrite.LoadConfig{Patterns: patterns, Tags: tags})
-	if err != nil {
-		return nil, nil, reportError(err, stderr)
-	}
-	for _, p := range prog.Skipped {
-		fmt.Fprintf(stderr, "simgen: skipping %s: it is a simgen-generated variant\n", p)
-	}
-	if len(prog.Targets) == 0 {
-		return nil, nil, errors.New("every matched package is a simgen-generated variant; nothing to do")
-	}
-	res, err := rewrite.Generate(prog, rewrite.Options{InPlace: true, Allow: allow})
-	if res != nil {
-		for _, w := range res.Warnings {
-			fmt.Fprintf(stderr, "warning: %s\n", w)
-		}
-	}
-	if err != nil {
-		return nil, nil, reportError(err, stderr)
-	}
-	return prog, res, nil
 }

@@ -286,10 +286,13 @@ func (j *jsonWriter) close() error {
 
 // reproduceFlags repeats the flags that change a run, for reproduce commands; each flag
 // is preceded by a space.
-func reproduceFlags(tags []string, allow bool, l *limitFlags) string {
+func reproduceFlags(tags, native []string, allow bool, l *limitFlags) string {
 	var b strings.Builder
 	if len(tags) > 0 {
 		b.WriteString(" --tags " + shellQuote(strings.Join(tags, ",")))
+	}
+	if len(native) > 0 {
+		b.WriteString(" --native " + shellQuote(strings.Join(native, ",")))
 	}
 	if allow {
 		b.WriteString(" --allow")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,6 +57,7 @@ type testFlags struct {
 	sweep  sweepFlags
 	limits limitFlags
 	tags   []string
+	native []string // import path patterns of dependencies left native
 	allow  bool
 	asIs   bool // the packages are simulation suites: run them without generating variants
 }
@@ -80,6 +80,7 @@ func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.sweep.register(cmd)
 	f.limits.register(cmd)
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
+	registerNative(cmd, &f.native)
 	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	cmd.Flags().BoolVar(&f.asIs, "as-is", false, "run the packages' tests as they are, without generating variants: for suites written against simstd that run their own simulations (like tests/raft)")
 	cmd.MarkFlagsMutuallyExclusive("as-is", "allow")
@@ -122,7 +123,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	args := []string{"test"}
 	if !f.asIs {
-		res, err := generate(patterns, f.tags, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
+		_, res, err := generate(genConfig{patterns: patterns, tags: f.tags, deps: true, native: f.native}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 		if err != nil {
 			return err
 		}
@@ -219,30 +220,26 @@ func quoteArg(s string) string {
 	return s
 }
 
-// writeOverlay writes the variants into the cache and returns the go build -overlay file that
-// puts them in place of the original files. Files are named by their content, so concurrent
-// runs never see each other's half-written files.
-func writeOverlay(res *rewrite.Result) (string, error) {
+// writeVariants writes the variants into the cache and returns the overlay that puts them in
+// place of the original files ("" removes one). Files are named by their content, so
+// concurrent runs never see each other's half-written files.
+func writeVariants(res *rewrite.Result) (map[string]string, error) {
 	dir, err := cacheDir()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	ov := struct{ Replace map[string]string }{Replace: map[string]string{}}
+	ov := map[string]string{}
 	for _, f := range res.Files {
 		p, err := writeCached(dir, filepath.Base(f.Path), f.Data)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		ov.Replace[f.Path] = p
+		ov[f.Path] = p
 	}
 	for _, p := range res.Dropped {
-		ov.Replace[p] = ""
+		ov[p] = ""
 	}
-	data, err := json.MarshalIndent(ov, "", "\t")
-	if err != nil {
-		return "", err
-	}
-	return writeCached(dir, "overlay.json", data)
+	return ov, nil
 }
 
 func writeCached(dir, name string, data []byte) (string, error) {

@@ -32,6 +32,18 @@ type Config struct {
 	Env     []string // the go command's environment; nil means os.Environ()
 	Runtime fs.FS    // simgen's runtime source: simgen.Runtime
 	Cache   string   // directory for extracted runtimes and go.mod copies
+	// Overlay maps original files to the files that stand in for them ("" removes one), as
+	// go build -overlay does. Files in the module cache, which -overlay may not replace, are
+	// handled by copying their module (see Modules).
+	Overlay map[string]string
+	// Modules are the modules of the dependencies whose files Overlay replaces.
+	Modules []Module
+}
+
+// Module is a dependency whose files a variant replaces.
+type Module struct {
+	Path, Version string
+	Dir           string // where its files are
 }
 
 // Build says how to run the go command on the variants.
@@ -43,11 +55,13 @@ type Build struct {
 	Runtime string
 	// Vendored is the number of vendored modules given directories of their own.
 	Vendored int
+	// Copied is the number of module-cache modules copied to hold variants.
+	Copied int
 }
 
 // goEnv is what Prepare needs to know of the go command's view of Dir.
 type goEnv struct {
-	GOMOD, GOWORK, GOFLAGS string
+	GOMOD, GOWORK, GOFLAGS, GOMODCACHE string
 }
 
 // Prepare returns the flags and environment under which the go command builds the variants
@@ -63,11 +77,29 @@ func Prepare(cfg Config) (*Build, error) {
 	case env.GOMOD != "" && env.GOMOD != os.DevNull:
 		return prepareModule(cfg, env)
 	}
-	return &Build{}, nil // not a module: the go command says so
+	// Not a module: the go command says so.
+	return finish(cfg, &Build{}, cfg.Overlay)
+}
+
+// finish writes the overlay file and adds its flag.
+func finish(cfg Config, b *Build, overlay map[string]string) (*Build, error) {
+	if len(overlay) == 0 {
+		return b, nil
+	}
+	data, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
+	if err != nil {
+		return nil, err
+	}
+	dir, err := writeCopy(cfg.Cache, "overlay", map[string][]byte{"overlay.json": data})
+	if err != nil {
+		return nil, err
+	}
+	b.Flags = append(b.Flags, "-overlay="+filepath.Join(dir, "overlay.json"))
+	return b, nil
 }
 
 func readGoEnv(cfg Config) (goEnv, error) {
-	cmd := exec.Command("go", "env", "-json", "GOMOD", "GOWORK", "GOFLAGS")
+	cmd := exec.Command("go", "env", "-json", "GOMOD", "GOWORK", "GOFLAGS", "GOMODCACHE")
 	cmd.Dir = cfg.Dir
 	cmd.Env = cfg.Env
 	var stderr bytes.Buffer
@@ -94,29 +126,50 @@ func prepareModule(cfg Config, env goEnv) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mf.Module == nil || mf.Module.Mod.Path == ModulePath || replaces(mf.Replace, ModulePath) {
-		return &Build{}, nil
+	if mf.Module == nil {
+		return finish(cfg, &Build{}, cfg.Overlay)
 	}
 	b := &Build{}
-	if b.Runtime, err = extractRuntime(cfg.Runtime, cfg.Cache); err != nil {
-		return nil, fmt.Errorf("writing simgen's runtime to its cache: %w", err)
-	}
+	amended := false
 	absReplaces(mf, root)
-	if !requires(mf.Require, ModulePath) {
-		if err := mf.AddRequire(ModulePath, "v0.0.0"); err != nil {
+	if mf.Module.Mod.Path != ModulePath && !replaces(mf.Replace, ModulePath) {
+		if b.Runtime, err = extractRuntime(cfg.Runtime, cfg.Cache); err != nil {
+			return nil, fmt.Errorf("writing simgen's runtime to its cache: %w", err)
+		}
+		if !requires(mf.Require, ModulePath) {
+			if err := mf.AddRequire(ModulePath, "v0.0.0"); err != nil {
+				return nil, err
+			}
+		}
+		if err := mf.AddReplace(ModulePath, "", b.Runtime, ""); err != nil {
 			return nil, err
 		}
+		amended = true
 	}
-	if err := mf.AddReplace(ModulePath, "", b.Runtime, ""); err != nil {
-		return nil, err
-	}
+	overlay := cfg.Overlay
 	if useVendor(root, mf, env.GOFLAGS) {
-		n, err := replaceVendored(mf, root, cfg.Cache)
+		dirs, err := replaceVendored(mf, root, cfg.Cache)
 		if err != nil {
 			return nil, fmt.Errorf("vendor directory: %w", err)
 		}
-		b.Vendored = n
+		b.Vendored = len(dirs)
 		b.Flags = append(b.Flags, "-mod=mod")
+		overlay = remapVendored(overlay, root, dirs)
+		amended = true
+	}
+	reps, overlay, err := copyModules(cfg, env, overlay)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reps {
+		if err := replaceModule(mf, r); err != nil {
+			return nil, err
+		}
+		amended = true
+	}
+	b.Copied = len(reps)
+	if !amended {
+		return finish(cfg, b, overlay)
 	}
 	mf.Cleanup()
 	out, err := mf.Format()
@@ -132,7 +185,19 @@ func prepareModule(cfg Config, env goEnv) (*Build, error) {
 		return nil, err
 	}
 	b.Flags = append([]string{"-modfile=" + filepath.Join(dir, "go.mod")}, b.Flags...)
-	return b, nil
+	return finish(cfg, b, overlay)
+}
+
+// replaceModule makes mf replace every version of r's module with r's directory.
+func replaceModule(mf *modfile.File, r Module) error {
+	for _, old := range mf.Replace {
+		if old.Old.Path == r.Path {
+			if err := mf.DropReplace(old.Old.Path, old.Old.Version); err != nil {
+				return err
+			}
+		}
+	}
+	return mf.AddReplace(r.Path, "", r.Dir, "")
 }
 
 // prepareWork writes the workspace's go.work, amended to use the runtime, for GOWORK.
@@ -146,37 +211,52 @@ func prepareWork(cfg Config, env goEnv) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range wf.Use {
+	needRuntime := !replaces(wf.Replace, ModulePath)
+	uses := append([]*modfile.Use(nil), wf.Use...)
+	for _, u := range uses {
 		if modulePathOf(absPath(root, u.Path)) == ModulePath {
-			return &Build{}, nil
+			needRuntime = false
 		}
-	}
-	if replaces(wf.Replace, ModulePath) {
-		return &Build{}, nil
-	}
-	b := &Build{}
-	if b.Runtime, err = extractRuntime(cfg.Runtime, cfg.Cache); err != nil {
-		return nil, fmt.Errorf("writing simgen's runtime to its cache: %w", err)
-	}
-	for _, u := range wf.Use {
-		p := absPath(root, u.Path)
 		if err := wf.DropUse(u.Path); err != nil {
 			return nil, err
 		}
-		if err := wf.AddUse(p, u.ModulePath); err != nil {
+		if err := wf.AddUse(absPath(root, u.Path), u.ModulePath); err != nil {
 			return nil, err
 		}
 	}
-	for _, r := range wf.Replace {
+	for _, r := range append([]*modfile.Replace(nil), wf.Replace...) {
 		if r.New.Version == "" {
 			if err := wf.AddReplace(r.Old.Path, r.Old.Version, absPath(root, r.New.Path), ""); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := wf.AddUse(b.Runtime, ModulePath); err != nil {
+	b := &Build{}
+	if needRuntime {
+		if b.Runtime, err = extractRuntime(cfg.Runtime, cfg.Cache); err != nil {
+			return nil, fmt.Errorf("writing simgen's runtime to its cache: %w", err)
+		}
+		if err := wf.AddUse(b.Runtime, ModulePath); err != nil {
+			return nil, err
+		}
+	}
+	reps, overlay, err := copyModules(cfg, env, cfg.Overlay)
+	if err != nil {
 		return nil, err
 	}
+	for _, r := range reps {
+		for _, old := range append([]*modfile.Replace(nil), wf.Replace...) {
+			if old.Old.Path == r.Path {
+				if err := wf.DropReplace(old.Old.Path, old.Old.Version); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := wf.AddReplace(r.Path, "", r.Dir, ""); err != nil {
+			return nil, err
+		}
+	}
+	b.Copied = len(reps)
 	wf.Cleanup()
 	sum, err := os.ReadFile(filepath.Join(root, "go.work.sum"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -187,7 +267,7 @@ func prepareWork(cfg Config, env goEnv) (*Build, error) {
 		return nil, err
 	}
 	b.Env = append(b.Env, "GOWORK="+filepath.Join(dir, "go.work"))
-	return b, nil
+	return finish(cfg, b, overlay)
 }
 
 // absReplaces makes the directories of mf's replacements absolute: the copy lives elsewhere.

@@ -41,37 +41,59 @@ func useVendor(root string, mf *modfile.File, goflags string) bool {
 // replaceVendored gives each module of root's vendor directory a directory of its own under
 // cache (its vendored files and a go.mod) and makes mf require and replace the module with it.
 // The variants' build then needs neither the vendor directory, which cannot gain simstd, nor
-// the module cache or network. It returns the number of modules.
-func replaceVendored(mf *modfile.File, root, cache string) (int, error) {
+// the module cache or network. It returns each module's directory by module path.
+func replaceVendored(mf *modfile.File, root, cache string) (map[string]string, error) {
 	data, err := os.ReadFile(filepath.Join(root, "vendor", "modules.txt"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	mods := parseModulesTxt(string(data))
 	roots := map[string]bool{}
 	for _, m := range mods {
 		roots[m.path] = true
 	}
+	dirs := map[string]string{}
 	for _, m := range mods {
 		dir, err := writeVendored(root, cache, m, roots)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", m.path, err)
+			return nil, fmt.Errorf("%s: %w", m.path, err)
 		}
-		for _, r := range mf.Replace {
-			if r.Old.Path == m.path {
-				if err := mf.DropReplace(r.Old.Path, r.Old.Version); err != nil {
-					return 0, err
-				}
-			}
-		}
-		if err := mf.AddReplace(m.path, "", dir, ""); err != nil {
-			return 0, err
+		if err := replaceModule(mf, Module{Path: m.path, Dir: dir}); err != nil {
+			return nil, err
 		}
 		if !requires(mf.Require, m.path) {
 			mf.AddNewRequire(m.path, m.version, true)
 		}
+		dirs[m.path] = dir
 	}
-	return len(mods), nil
+	return dirs, nil
+}
+
+// remapVendored moves the overlay's entries for files under root/vendor to the directories
+// replaceVendored gave their modules.
+func remapVendored(overlay map[string]string, root string, dirs map[string]string) map[string]string {
+	vendor := filepath.Join(root, "vendor") + string(filepath.Separator)
+	out := map[string]string{}
+	for from, to := range overlay {
+		rel, ok := strings.CutPrefix(from, vendor)
+		if !ok {
+			out[from] = to
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		best := ""
+		for mod := range dirs {
+			if strings.HasPrefix(rel, mod+"/") && len(mod) > len(best) {
+				best = mod
+			}
+		}
+		if best == "" {
+			out[from] = to
+			continue
+		}
+		out[filepath.Join(dirs[best], filepath.FromSlash(strings.TrimPrefix(rel, best+"/")))] = to
+	}
+	return out
 }
 
 // parseModulesTxt reads the modules of a vendor/modules.txt.
