@@ -14,7 +14,8 @@ import (
 // TestScripts runs the CLI scripts in testdata/script: txtar archives whose comment is a
 // testscript script (see github.com/rogpeppe/go-internal/testscript) and whose files are its
 // working directory. The simgen command runs the binary TestMain built; simgenmodule writes a
-// go.mod (and go.sum) for module PATH that requires this checkout of simgen.
+// go.mod (and go.sum) for module PATH that requires this checkout of simgen; reposum copies
+// simgen's go.sum, for modules that require what simgen does (and so is in the module cache).
 func TestScripts(t *testing.T) {
 	root := rewritetest.RepoRoot(t)
 	goEnv := map[string]string{}
@@ -46,6 +47,14 @@ func TestScripts(t *testing.T) {
 				if err == nil && neg {
 					ts.Fatalf("simgen %s: unexpected success", strings.Join(args, " "))
 				}
+			},
+			"reposum": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: reposum")
+				}
+				sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs("go.sum"), sum, 0o666))
 			},
 			"simgenmodule": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {

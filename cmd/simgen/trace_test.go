@@ -163,12 +163,13 @@ func TestSteady(t *testing.T) {
 func TestCheckDeterminism(t *testing.T) {
 	dir := module(t, map[string]string{"native/native.go": nondetHelper, "nondet/nondet_test.go": nondetTest, "det/det_test.go": detTest})
 
-	r := simgen(t, dir, nil, "test", "./nondet", "./det", "--seeds", "1-2", "--keep-going", "--check-determinism", "--json", "out.json")
+	// native stays native: its marker file must be on the real disk, not the simulated one.
+	r := simgen(t, dir, nil, "test", "./nondet", "./det", "--native", "example.com/m/native", "--seeds", "1-2", "--keep-going", "--check-determinism", "--json", "out.json")
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	require.Contains(t, r.stdout, "simgen: 4 seeds run (1-2, 2 packages: ./det ./nondet): 2 passed, 2 failed (nondeterministic: 2)\n", r.stderr)
 	assert.Contains(t, r.stdout, "simgen: --check-determinism: every seed ran twice; 2 seeds ran differently\n")
 	sideRE := `step \d+, g\d+ on main \w+.*nondet_test\.go:\d+`
-	assert.Regexp(t, `simgen: seed 1 of 1-2 failed; reproduce: simgen test --seed 1 --check-determinism ./nondet ./det -- -run '\^TestFlaky\$'\n`+
+	assert.Regexp(t, `simgen: seed 1 of 1-2 failed; reproduce: simgen test --seed 1 --check-determinism --native example.com/m/native ./nondet ./det -- -run '\^TestFlaky\$'\n`+
 		`    nondeterministic in TestFlaky: two runs diverge at step \d+ \(trace event \d+\)\n`+
 		`        run 1: `+sideRE+`\n`+
 		`        run 2: `+sideRE+`\n`, r.stdout)
@@ -190,7 +191,7 @@ func TestCheckDeterminism(t *testing.T) {
 	}
 
 	// The reproduce command, with --trace to keep both traces.
-	r = simgen(t, dir, nil, "test", "--seed", "1", "--check-determinism", "--trace", "tr", "./nondet", "--", "-run", "^TestFlaky$")
+	r = simgen(t, dir, nil, "test", "--seed", "1", "--check-determinism", "--native", "example.com/m/native", "--trace", "tr", "./nondet", "--", "-run", "^TestFlaky$")
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	first, second := filepath.Join(dir, "tr", "TestFlaky-seed1.jsonl"), filepath.Join(dir, "tr", "rerun", "TestFlaky-seed1.jsonl")
 	assert.Contains(t, r.stdout, "simgen trace diff tr/TestFlaky-seed1.jsonl tr/rerun/TestFlaky-seed1.jsonl compares them again")

@@ -212,15 +212,20 @@ func prepareWork(cfg Config, env goEnv) (*Build, error) {
 		return nil, err
 	}
 	needRuntime := !replaces(wf.Replace, ModulePath)
-	uses := append([]*modfile.Use(nil), wf.Use...)
-	for _, u := range uses {
-		if modulePathOf(absPath(root, u.Path)) == ModulePath {
+	var rel, abs []string
+	for _, u := range wf.Use {
+		rel, abs = append(rel, u.Path), append(abs, absPath(root, u.Path))
+	}
+	for i := range rel {
+		if modulePathOf(abs[i]) == ModulePath {
 			needRuntime = false
 		}
-		if err := wf.DropUse(u.Path); err != nil {
+		if err := wf.DropUse(rel[i]); err != nil {
 			return nil, err
 		}
-		if err := wf.AddUse(absPath(root, u.Path), u.ModulePath); err != nil {
+	}
+	for _, p := range abs {
+		if err := wf.AddUse(p, ""); err != nil {
 			return nil, err
 		}
 	}
