@@ -145,7 +145,7 @@ func rewriteWhole(prog *Program, plans map[*Target]outPlan, opts Options, rws []
 				continue
 			}
 			native = append(native, Finding{Pos: f.Pos, What: "dependency " + t.PkgPath + " left native",
-				Why: "its variant would not compile (" + f.What + ": " + f.Why + "), so it runs outside the simulation, on real goroutines and the real clock",
+				Why:     "its variant would not compile (" + f.What + ": " + f.Why + "), so it runs outside the simulation, on real goroutines and the real clock",
 				Ignored: true, Dep: t.PkgPath})
 		}
 		prog.Deps = kept
