@@ -47,7 +47,8 @@ func TestOrder(t *testing.T) {
 func TestCheckDeterminismSeesMapOrderByAddress(t *testing.T) {
 	dir := module(t, map[string]string{"native/native.go": nondetHelper, "ptrkeys/ptrkeys_test.go": ptrKeysTest})
 
-	r := simgen(t, dir, nil, "test", "./ptrkeys", "--seed", "1", "--check-determinism")
+	// native stays native: its marker file must be on the real disk, not the simulated one.
+	r := simgen(t, dir, nil, "test", "./ptrkeys", "--native", "example.com/m/native", "--seed", "1", "--check-determinism")
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stdout, "simgen: seed 1 of ./ptrkeys is not deterministic: two runs of TestOrder differ", r.stderr)
 	assert.Regexp(t, `nondeterministic in TestOrder: two runs diverge at step \d+ \(trace event \d+\)\n`+
