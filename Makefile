@@ -71,3 +71,15 @@ demo-bank:
 	echo "== 3. Replaying seed $$seed twice: the same failure and the same trace hash each time:"; \
 	for i in 1 2; do SIMGEN_REPORT=1 ./.simgen-demo test ./example/bank --seed $$seed -- -count=1 -v 2>&1 | grep -E 'simgen: seed=|overdrawn'; done; \
 	rm -f .simgen-demo .simgen-demo.out
+
+## targets: third-party suites (x/sync, etcd raft, ratelimit, backoff) at pinned versions, natively
+## and simulated, as a table (see tests/targets); TARGETS_FLAGS e.g. -only raft -seeds 1-5
+TARGETS_FLAGS ?=
+.PHONY: targets targets-fast
+targets:
+	cd tests/targets && $(GO) run . $(TARGETS_FLAGS)
+
+## targets-fast: the fast subset (x/sync errgroup, semaphore, singleflight, seeds 1-3) as a test,
+## with the driver's own unit tests; skips when the module proxy cannot serve golang.org/x/sync
+targets-fast:
+	cd tests/targets && $(GO) vet . && $(GO) test -count=1 .
