@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"go/build/constraint"
+	"go/version"
 
 	"github.com/dave/dst"
 )
@@ -38,10 +39,43 @@ func rewriteBuildTags(c *fileCtx) {
 			i++ // the blank line that separated the constraint from the package clause
 		}
 	}
+	if c.needsGo118() {
+		out = requireGo118(out)
+		dropPlusBuild = true
+	}
 	if dropPlusBuild {
 		out = removePlusBuild(out)
 	}
 	*decs = out
+}
+
+// minVersion is the language version the variant's code needs: it uses generics (simstd.Chan[T],
+// simstd.MapIter). Going from an older version to it changes the meaning of no valid program;
+// it must not be raised further, since go1.22 changes the semantics of loop variables.
+const minVersion = "go1.18"
+
+// needsGo118 reports whether the file's language version, from the module's go line and the
+// file's own //go:build goN constraint, is older than minVersion.
+func (c *fileCtx) needsGo118() bool {
+	v := c.info.FileVersions[c.astFile]
+	return v != "" && version.Compare(v, minVersion) < 0
+}
+
+// requireGo118 ANDs the //go:build constraint among decs with minVersion, adding one when
+// there is none: a go:build line naming a newer release than the module's go line raises the
+// file's language version to it.
+func requireGo118(decs dst.Decorations) dst.Decorations {
+	min := &constraint.TagExpr{Tag: minVersion}
+	for i, d := range decs {
+		if !constraint.IsGoBuild(d) {
+			continue
+		}
+		if expr, err := constraint.Parse(d); err == nil {
+			decs[i] = "//go:build " + (&constraint.AndExpr{X: expr, Y: min}).String()
+			return decs
+		}
+	}
+	return append(dst.Decorations{"//go:build " + min.String(), "\n"}, decs...)
 }
 
 func removePlusBuild(decs dst.Decorations) dst.Decorations {

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"go/version"
 	"strings"
 
 	"github.com/dave/dst"
@@ -31,7 +30,7 @@ func rewriteChans(c *fileCtx) {
 		case *dst.CallExpr:
 			c.rewriteChanBuiltin(cur, n)
 		case *dst.RangeStmt:
-			c.rewriteChanRange(n)
+			c.rewriteChanRange(cur, n)
 		case *dst.BinaryExpr:
 			c.dedupUnion(cur, n)
 		}
@@ -256,33 +255,20 @@ func chanElemExpr(e dst.Expr) dst.Expr {
 	return nil
 }
 
-func (c *fileCtx) rewriteChanRange(n *dst.RangeStmt) {
+// rewriteChanRange turns a range over a channel into a three-clause loop (see rangeLoop):
+//
+//	for v := range ch { body }   =>   for it, v := simstd.ChanIter(ch); it.Next(&v); { body }
+func (c *fileCtx) rewriteChanRange(cur *dstutil.Cursor, n *dst.RangeStmt) {
 	if coreChan(c.typeOf(n.X)) == nil {
-		return
-	}
-	if !c.rangeFuncAllowed(n, "a channel") {
 		return
 	}
 	ch := c.chanExpr(n.X)
 	if ch == nil {
 		return
 	}
-	call := methodCall(ch, "Range")
-	c.derive(call, n.X)
-	n.X = call
-}
-
-// rangeFuncAllowed reports whether the file's language version has range-over-func, which the
-// variant needs to range over channels and maps; a finding explains it otherwise.
-func (c *fileCtx) rangeFuncAllowed(n dst.Node, what string) bool {
-	v := c.info.FileVersions[c.astFile]
-	if v == "" || version.Compare(v, "go1.23") >= 0 {
-		return true
-	}
-	c.finding(n, "range over "+what+" in a file with language version "+v,
-		"the variant ranges over a simstd iterator, which needs go1.23",
-		"raise the file's //go:build go1.N constraint to go1.23 or later")
-	return false
+	start := &dst.CallExpr{Fun: simstd("ChanIter"), Args: []dst.Expr{ch}}
+	c.derive(start, n.X)
+	c.rangeLoop(cur, n, start, []string{"val"})
 }
 
 // chanExpr returns an expression of type *simstd.Chan[T] for the channel expression e. A

@@ -40,3 +40,30 @@ func Select(hasDefault bool, cases ...SelectCase) int { return kernel.Select(has
 // an untyped boolean, which such a variable takes, but Recv2 and Take2 return
 // a bool.
 func OkAs[B ~bool, T any](v T, ok bool) (T, B) { return v, B(ok) }
+
+// ChanIterator is the state of a rewritten range statement over a channel,
+// made by ChanIter: the channel, evaluated once as range evaluates it.
+type ChanIterator[T any] struct{ c *Chan[T] }
+
+// ChanIter starts the iteration of a rewritten range statement over c:
+//
+//	for v := range c { body }
+//	=>
+//	for it, v := simstd.ChanIter(c); it.Next(&v); { body }
+//
+// It returns the zero value too, so that the init statement declares the
+// loop's variable with c's element type without spelling it.
+func ChanIter[T any](c *Chan[T]) (it ChanIterator[T], zero T) {
+	return ChanIterator[T]{c}, zero
+}
+
+// Next receives from the channel and stores the value in *v (v may be nil);
+// it reports false, storing nothing, once the channel is closed and drained.
+// As in Go, a nil channel blocks forever.
+func (it ChanIterator[T]) Next(v *T) bool {
+	x, ok := it.c.Recv2()
+	if ok && v != nil {
+		*v = x
+	}
+	return ok
+}

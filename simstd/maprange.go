@@ -12,10 +12,54 @@ import (
 	"github.com/simgen/simgen/internal/kernel"
 )
 
-// MapRange iterates over m for a rewritten `for k, v := range m`. Inside a
-// simulation the order is a seeded shuffle of the keys in a canonical order,
-// so it does not depend on hashing or memory addresses; outside, it is Go's
-// own map order. As in Go, an entry deleted before it is reached is not
+// MapRange iterates over m in the order MapIter produces: a seeded order
+// inside a simulation, Go's own map order outside. Library code written for
+// the simulation ranges over it; rewritten range statements use MapIter, which
+// needs no range-over-func.
+func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
+	if kernel.Current() == nil {
+		return func(yield func(K, V) bool) {
+			for k, v := range m {
+				if !yield(k, v) {
+					return
+				}
+			}
+		}
+	}
+	it, _, _ := MapIter(m)
+	return func(yield func(K, V) bool) {
+		var k K
+		var v V
+		for it.Next(&k, &v) {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// MapIterator is the state of a rewritten map range statement, made by
+// MapIter. Its entries are those of m in keys' order; vals holds each entry's
+// value as it was when the iteration started, for keys that cannot be looked
+// up again (NaN). next indexes the entry Next considers next.
+type MapIterator[K comparable, V any] struct {
+	m    map[K]V
+	keys []K
+	vals []V
+	next int
+}
+
+// MapIter starts the iteration of a rewritten range statement over m:
+//
+//	for k, v := range m { body }
+//	=>
+//	for it, k, v := simstd.MapIter(m); it.Next(&k, &v); { body }
+//
+// It returns the zero key and value too, so that the init statement declares
+// the loop's variables with m's key and value types without spelling them.
+// Inside a simulation the order is a seeded shuffle of the keys in a canonical
+// order, so it does not depend on hashing or memory addresses; outside, it is
+// Go's own map order. As in Go, an entry deleted before it is reached is not
 // produced, values are read when their entry is reached, and entries added
 // during the iteration are not produced.
 //
@@ -27,24 +71,50 @@ import (
 // addresses, in the order produced, are mixed into the run's trace hash, and
 // a replay in which they differ (and with them, possibly, the order) is caught
 // by a determinism check. The number of entries is mixed in on every call.
-func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
-	g := kernel.Current()
-	if g == nil {
-		return func(yield func(K, V) bool) {
-			for k, v := range m {
-				if !yield(k, v) {
-					return
-				}
-			}
-		}
-	}
+func MapIter[M ~map[K]V, K comparable, V any](m M) (it *MapIterator[K, V], zeroKey K, zeroVal V) {
 	keys := make([]K, 0, len(m))
-	snapshot := make([]V, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
+	if g := kernel.Current(); g != nil {
+		seedOrder(g.Sim(), keys)
+	}
+	vals := make([]V, 0, len(m))
+	for _, k := range keys {
+		vals = append(vals, m[k])
+	}
+	return &MapIterator[K, V]{m: m, keys: keys, vals: vals}, zeroKey, zeroVal
+}
+
+// Next moves to the next entry still in the map and stores its key in *k and
+// its value in *v, either of which may be nil; it reports false, storing
+// nothing, when no entry is left.
+func (it *MapIterator[K, V]) Next(k *K, v *V) bool {
+	for it.next < len(it.keys) {
+		i := it.next
+		it.next++
+		key, val := it.keys[i], it.vals[i]
+		if key == key { // NaN keys cannot be looked up again
+			var ok bool
+			if val, ok = it.m[key]; !ok {
+				continue
+			}
+		}
+		if k != nil {
+			*k = key
+		}
+		if v != nil {
+			*v = val
+		}
+		return true
+	}
+	return false
+}
+
+// seedOrder puts keys into the canonical order, then shuffles them with the
+// simulation's seed, recording the events that make the order checkable.
+func seedOrder[K comparable](s *kernel.Sim, keys []K) {
 	byAddr := sortKeys(keys)
-	s := g.Sim()
 	for i := len(keys) - 1; i > 0; i-- {
 		j := s.Intn(i + 1)
 		keys[i], keys[j] = keys[j], keys[i]
@@ -56,23 +126,6 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 		if s.Tracing() {
 			// A determinism check then points at the range statement.
 			s.Trace(kernel.TraceEvent{Kind: "maprange", Detail: fmt.Sprintf("%d keys ordered by address, addresses hash %016x", len(keys), h)})
-		}
-	}
-	for _, k := range keys {
-		snapshot = append(snapshot, m[k])
-	}
-	return func(yield func(K, V) bool) {
-		for i, k := range keys {
-			v := snapshot[i]
-			if k == k { // NaN keys cannot be looked up again
-				var ok bool
-				if v, ok = m[k]; !ok {
-					continue
-				}
-			}
-			if !yield(k, v) {
-				return
-			}
 		}
 	}
 }
