@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -34,24 +36,25 @@ func main() {
 		targets = FastTargets()
 	}
 	results := RunAll(ctx, env, filter(targets, *only, *seeds))
-	fmt.Println()
+	fmt.Printf("\nsimgen %s, %s\n\n", env.Version, runtime.Version())
 	WriteText(os.Stdout, results)
 	if *md == "" {
 		*md = filepath.Join(env.Work, "table.md")
 	}
-	if err := writeMarkdownFile(*md, results); err != nil {
+	if err := writeMarkdownFile(*md, env.Version, results); err != nil {
 		fmt.Fprintln(os.Stderr, "targets:", err)
 		os.Exit(2)
 	}
 	fmt.Printf("\nmarkdown table: %s\noutputs of every command: %s\n", *md, env.Work)
 }
 
-func writeMarkdownFile(name string, results []Result) error {
+func writeMarkdownFile(name, version string, results []Result) error {
 	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "simgen %s, %s\n\n", version, runtime.Version())
 	WriteMarkdown(w, results)
 	return errors.Join(w.Flush(), f.Close())
 }
@@ -108,7 +111,24 @@ func NewEnv(ctx context.Context, work string, timeout time.Duration) (*Env, erro
 	if err != nil {
 		return nil, fmt.Errorf("building simgen: %v\n%s", err, errOut)
 	}
+	e.Version = e.repoVersion(ctx)
 	return e, nil
+}
+
+// repoVersion describes the simgen sources the binary was built from: the commit, and
+// whether the packages it is built from have uncommitted changes (the table then reflects
+// the working tree, not the commit).
+func (e *Env) repoVersion(ctx context.Context) string {
+	out, _, _, _, err := e.run(ctx, e.Repo, nil, "git", "rev-parse", "--short", "HEAD")
+	if err != nil {
+		return "unknown (not a git checkout)"
+	}
+	v := strings.TrimSpace(string(out))
+	status, _, _, _, err := e.run(ctx, e.Repo, nil, "git", "status", "--porcelain", "--", "cmd", "rewrite", "simstd", "internal", "go.mod", "go.sum", "*.go")
+	if err == nil && len(bytes.TrimSpace(status)) > 0 {
+		v += "+dirty"
+	}
+	return v
 }
 
 // findDirs walks up from the working directory to this module's go.mod and the repository's.

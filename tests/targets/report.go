@@ -50,7 +50,7 @@ func row(r Result) []string {
 		notes = append(notes, fmt.Sprintf("simulated sweep: timeout, %d seeds reported", r.Seeds))
 	}
 	if r.Warnings > 0 {
-		notes = append(notes, fmt.Sprintf("%d simgen warnings (constructs left native)", r.Warnings))
+		notes = append(notes, fmt.Sprintf("simgen warnings (constructs left native): %d", r.Warnings))
 	}
 	return []string{t.Name, r.Version, native, sim, seeds, wall(r.Native), wall(r.Sim), det, strings.Join(notes, "; ")}
 }

@@ -22,6 +22,7 @@ type Env struct {
 	Self    string        // this module's directory, where go mod download resolves the pinned versions
 	Work    string        // the scratch directory: target copies, simgen's binary, --json files, logs
 	Simgen  string        // the simgen binary built from Repo
+	Version string        // Repo's commit, "+dirty" when simgen's sources have uncommitted changes
 	Timeout time.Duration // the wall time each command may take; a command still running then is killed
 	Log     io.Writer     // progress lines
 }
