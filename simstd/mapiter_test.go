@@ -139,3 +139,14 @@ func TestChanIter(t *testing.T) {
 	})
 	assert.NoError(t, r.Err)
 }
+
+// TestMapIterNaNNative checks that outside a simulation a NaN key's entry has its value, as in
+// Go's own range.
+func TestMapIterNaNNative(t *testing.T) {
+	m := map[float64]int{math.NaN(): 7, 1: 1}
+	sum := 0
+	for it, _, v := simstd.MapIter(m); it.Next(nil, &v); {
+		sum += v
+	}
+	assert.Equal(t, 8, sum)
+}

@@ -39,13 +39,14 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 }
 
 // MapIterator is the state of a rewritten map range statement, made by
-// MapIter. Its entries are those of m in keys' order; vals holds each entry's
-// value as it was when the iteration started, for keys that cannot be looked
-// up again (NaN). next indexes the entry Next considers next.
+// MapIter. Its entries are those of m in keys' order, each value read from m
+// when its entry is reached; nan holds, outside a simulation, the values of
+// the keys that cannot be looked up again (NaN), at their keys' index (nil when
+// there are none). next indexes the entry Next considers next.
 type MapIterator[K comparable, V any] struct {
 	m    map[K]V
 	keys []K
-	vals []V
+	nan  []V
 	next int
 }
 
@@ -72,18 +73,24 @@ type MapIterator[K comparable, V any] struct {
 // a replay in which they differ (and with them, possibly, the order) is caught
 // by a determinism check. The number of entries is mixed in on every call.
 func MapIter[M ~map[K]V, K comparable, V any](m M) (it *MapIterator[K, V], zeroKey K, zeroVal V) {
-	keys := make([]K, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	it = &MapIterator[K, V]{m: m, keys: make([]K, 0, len(m))}
+	g := kernel.Current()
+	for k, v := range m {
+		it.keys = append(it.keys, k)
+		if k != k && g == nil {
+			if it.nan == nil {
+				it.nan = make([]V, len(m))
+			}
+			it.nan[len(it.keys)-1] = v
+		}
 	}
-	if g := kernel.Current(); g != nil {
-		seedOrder(g.Sim(), keys)
+	if g != nil {
+		// A NaN key's value is then the zero value, as MapRange has always
+		// produced: its entry cannot be told from other NaN entries to give
+		// the values a reproducible order.
+		seedOrder(g.Sim(), it.keys)
 	}
-	vals := make([]V, 0, len(m))
-	for _, k := range keys {
-		vals = append(vals, m[k])
-	}
-	return &MapIterator[K, V]{m: m, keys: keys, vals: vals}, zeroKey, zeroVal
+	return it, zeroKey, zeroVal
 }
 
 // Next moves to the next entry still in the map and stores its key in *k and
@@ -93,8 +100,13 @@ func (it *MapIterator[K, V]) Next(k *K, v *V) bool {
 	for it.next < len(it.keys) {
 		i := it.next
 		it.next++
-		key, val := it.keys[i], it.vals[i]
-		if key == key { // NaN keys cannot be looked up again
+		key := it.keys[i]
+		var val V
+		if key != key { // NaN keys cannot be looked up again
+			if it.nan != nil {
+				val = it.nan[i]
+			}
+		} else {
 			var ok bool
 			if val, ok = it.m[key]; !ok {
 				continue
