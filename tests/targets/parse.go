@@ -60,12 +60,21 @@ func parseTestJSON(stdout, stderr []byte, runErr error) Outcome {
 }
 
 // failReason picks the line of a failing test's output that says why: the first that is not
-// go test's own framing.
+// go test's own framing. A line that ends in a colon (testify's "file.go:170: " before its
+// block) takes the values of the Error and Messages lines that follow it.
 func failReason(lines []string) string {
-	for _, l := range lines {
+	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- FAIL") {
 			continue
+		}
+		if strings.HasSuffix(t, ":") {
+			for _, next := range lines[i+1:] {
+				field, value, ok := strings.Cut(strings.TrimSpace(next), ":")
+				if ok && (field == "Error" || field == "Messages") {
+					t += " " + strings.TrimSpace(value)
+				}
+			}
 		}
 		return t
 	}

@@ -130,6 +130,14 @@ func TestParseTestJSON(t *testing.T) {
 	assert.Equal(t, []Failure{{Test: "TestA", Kind: "go test", Reason: "a_test.go:9: want 1, got 2"}}, o.Failures)
 	assert.Empty(t, o.BuildErr)
 
+	testify := parseTestJSON([]byte(`{"Action":"output","Test":"TestD","Output":"    d_test.go:170: \n"}
+{"Action":"output","Test":"TestD","Output":"        \tError Trace:\td_test.go:170\n"}
+{"Action":"output","Test":"TestD","Output":"        \tError:      \tCondition failed!\n"}
+{"Action":"output","Test":"TestD","Output":"        \tMessages:   \tno artificial delay\n"}
+{"Action":"fail","Test":"TestD"}
+`), nil, nil)
+	assert.Equal(t, []Failure{{Test: "TestD", Kind: "go test", Reason: "d_test.go:170: Condition failed! no artificial delay"}}, testify.Failures)
+
 	built := parseTestJSON([]byte(`{"ImportPath":"p","Action":"build-output","Output":"# p\n"}
 {"ImportPath":"p","Action":"build-output","Output":"x.go:3: undefined: y\n"}
 {"Action":"fail","FailedBuild":"p"}
