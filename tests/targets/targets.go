@@ -64,13 +64,12 @@ func (a Adaptation) String() string {
 	return s
 }
 
-// testifyDeps are the assertion libraries of go1.16/go1.17 modules whose variants do not
-// compile (simgen's variants instantiate generics there); they only compare values, so they
-// can run natively.
-var testifyDeps = []string{
+// noGoModDeps are testify's dependencies that have no go.mod: the go command compiles them
+// as go1.16, where their variants (which instantiate simstd's generics) do not compile. They
+// only format and diff values, so they can run natively.
+var noGoModDeps = []string{
 	"github.com/davecgh/go-spew/...",
 	"github.com/pmezard/go-difflib/...",
-	"github.com/stretchr/testify/...",
 }
 
 // Targets are the suites of issue 13, in table order.
@@ -80,11 +79,11 @@ var Targets = []Target{
 		Adapt: Adaptation{Drop: []string{"semaphore/semaphore_bench_test.go"}, Why: "methods on a named channel type in a benchmark-only file"}},
 	{Name: "x/sync singleflight", Module: "golang.org/x/sync", Pkgs: []string{"./singleflight"}, Seeds: "1-20"},
 	{Name: "etcd raft/v3", Module: "go.etcd.io/raft/v3", Pkgs: []string{"."}, Seeds: "1-20", Determinism: true,
-		Adapt: Adaptation{Native: testifyDeps, Why: "variants of go1.16/go1.17 dependencies do not compile"}},
+		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
 	{Name: "etcd raft/v3 rafttest", Module: "go.etcd.io/raft/v3", Pkgs: []string{"./rafttest"}, Seeds: "1-20", Determinism: true,
-		Adapt: Adaptation{Native: testifyDeps, Why: "variants of go1.16/go1.17 dependencies do not compile"}},
+		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
 	{Name: "uber ratelimit", Module: "go.uber.org/ratelimit", Pkgs: []string{"."}, Seeds: "1-20",
-		Adapt: Adaptation{Native: append([]string{"github.com/benbjohnson/clock"}, testifyDeps...), Why: "variants of go1.15 (benbjohnson/clock) and go1.16/go1.17 dependencies do not compile"}},
+		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
 	{Name: "cenkalti backoff/v4", Module: "github.com/cenkalti/backoff/v4", Pkgs: []string{"."}, Seeds: "1-20",
 		Adapt: Adaptation{GoLine: "1.23", Why: "range over a channel in go1.18 files"}},
 }
