@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -126,6 +127,10 @@ type record struct {
 	} `json:"divergence"`
 }
 
+// virtualTime matches the virtual time simgen appends to some errors, which differs from seed
+// to seed and would split one failure into many.
+var virtualTime = regexp.MustCompile(`\s*\(virtual time [^)]*\)$`)
+
 // sweepResult is what a sweep's --json file says.
 type sweepResult struct {
 	seeds    int
@@ -168,7 +173,7 @@ func parseSweep(data []byte) sweepResult {
 		}
 		for _, run := range r.Runs {
 			if run.Kind != "" {
-				add(key{run.Test, run.Kind, run.Error}, r.Seed)
+				add(key{run.Test, run.Kind, virtualTime.ReplaceAllString(run.Error, "")}, r.Seed)
 				explained = true
 			}
 		}

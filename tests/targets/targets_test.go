@@ -101,7 +101,7 @@ func TestSeedList(t *testing.T) {
 func TestParseSweep(t *testing.T) {
 	data := []byte(`{"seed":1,"package":".","outcome":"pass","runs":[{"test":"TestA"}]}
 {"seed":2,"package":".","outcome":"fail","kind":"panic","test":"TestA","error":"panic: x","runs":[{"test":"TestA","kind":"panic","error":"panic: x"},{"test":"TestA"}]}
-{"seed":3,"package":".","outcome":"fail","kind":"panic","test":"TestA","error":"panic: x","runs":[{"test":"TestA","kind":"panic","error":"panic: x"}]}
+{"seed":3,"package":".","outcome":"fail","kind":"panic","test":"TestA","error":"panic: x","runs":[{"test":"TestA","kind":"panic","error":"panic: x (virtual time 3ms)"}]}
 {"seed":4,"package":".","outcome":"fail","kind":"exit","exit_code":2}
 {"seed":5,"package":".","outcome":"fail","kind":"nondeterministic","test":"TestB","divergence":{"test":"TestB","first":"step 9: goroutine 2 send at x.go:3"}}
 `)
