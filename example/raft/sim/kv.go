@@ -94,7 +94,7 @@ type kvPair struct{ Key, Value []byte }
 // encode returns the store's state for a snapshot.
 func (kv *kvStore) encode() ([]byte, error) {
 	st := kvState{Data: make([]kvPair, 0, len(kv.data)), LastSeq: kv.lastSeq}
-	for k, v := range simstd.MapRange(kv.data) {
+	for it, k, v := simstd.MapIter(kv.data); it.Next(&k, &v); {
 		st.Data = append(st.Data, kvPair{[]byte(k), []byte(v)})
 	}
 	slices.SortFunc(st.Data, func(a, b kvPair) int { return bytes.Compare(a.Key, b.Key) })

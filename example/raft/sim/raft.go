@@ -298,7 +298,7 @@ func (s *Server) stop(cause error) {
 		}
 		s.connMu.Lock()
 		s.connsClosed = true
-		for c := range simstd.MapRange(s.conns) {
+		for it, c, _ := simstd.MapIter(s.conns); it.Next(&c, nil); {
 			c.Close()
 		}
 		s.connMu.Unlock()

@@ -259,9 +259,9 @@ func TestPersistRoundTrip(t *testing.T) {
 func TestMakeDataDir(t *testing.T) {
 //line ../raft_test.go:224
 	simstd.Test(t, func(t *testing.T) {
-		for in, want := range simstd.MapRange(map[string]string{
+		for it, in, want := simstd.MapIter(map[string]string{
 			"/data": "/", "/a/b/": "/a", "a": ".", "a//b": "a", "/": "/", "./x": ".",
-		}) {
+		}); it.Next(&in, &want); {
 			require.Equal(t, want, parentDir(in), in)
 		}
 		dir := simstd.TempDir(t) + "/new/data"

@@ -71,7 +71,7 @@ func TestSnapshotLoad(t *testing.T) {
 		state, err := kv.encode()
 		require.NoError(t, err)
 		snap := snapshot{Index: 3, Term: 2, State: state}
-		for name, c := range simstd.MapRange(map[string]struct {
+		for it, name, c := simstd.MapIter(map[string]struct {
 			log  []Entry
 			want []Entry
 		}{
@@ -80,7 +80,7 @@ func TestSnapshotLoad(t *testing.T) {
 			"a stale log under a leader's snapshot": {[]Entry{e(1, 1), e(2, 1), e(3, 1), e(4, 1)}, nil},
 			"a log the snapshot covers":             {[]Entry{e(1, 1), e(2, 1)}, nil},
 			"no log":                                {nil, nil},
-		}) {
+		}); it.Next(&name, &c); {
 			dir := simstd.TempDir(t)
 			require.NoError(t, saveMeta(dir, metadata{CurrentTerm: 3, VotedFor: -1}, new(bytes.Buffer)))
 			require.NoError(t, saveSnapshot(dir, snap))
@@ -279,11 +279,11 @@ func TestSnapshotCrashBeforeLogRewrite(t *testing.T) {
 	simstd.Test(t, func(t *testing.T) {
 		state, err := newKVStore().encode()
 		require.NoError(t, err)
-		for name, terms := range simstd.MapRange(map[string][]int{
+		for it, name, terms := simstd.MapIter(map[string][]int{
 			"a stale entry where the snapshot ends": {1, 1, 1},
 			"a stale log shorter than the snapshot": {1},
 			"its own snapshot":                      {1, 1, 2},
-		}) {
+		}); it.Next(&name, &terms); {
 			s := testServer(t, 3, 2, terms...)
 			failRewrite(t, s)
 			if name == "its own snapshot" {
