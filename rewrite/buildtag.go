@@ -58,8 +58,16 @@ const minVersion = "go1.18"
 // file's own //go:build goN constraint, is older than minVersion.
 func (c *fileCtx) needsGo118() bool {
 	v := c.info.FileVersions[c.astFile]
+	if v == "" && c.pkg.Module != nil && c.pkg.Module.GoVersion == "" {
+		// The go command compiles a module whose go.mod is missing or has no go line (old
+		// dependencies such as github.com/davecgh/go-spew v1.1.1) as go 1.16.
+		v = noGoLineVersion
+	}
 	return v != "" && version.Compare(v, minVersion) < 0
 }
+
+// noGoLineVersion is the language version the go command assumes for a module without a go line.
+const noGoLineVersion = "go1.16"
 
 // requireGo118 ANDs the //go:build constraint among decs with minVersion, adding one when
 // there is none: a go:build line naming a newer release than the module's go line raises the
