@@ -298,11 +298,29 @@ func NewRunRecord(test string, r Result, testFailed bool) RunRecord {
 	return rec
 }
 
+// resultsFile is SIMGEN_RESULTS as the process started with it. The variable is then removed
+// from the environment, so that a process a test starts (a test binary re-running itself to
+// watch it crash, as golang.org/x/sync/singleflight's tests do) does not append its runs to the
+// file of the sweep that started this one, where they would count as this seed's.
+var resultsFile = takeEnv(EnvResults)
+
+// takeEnv returns the environment variable name and removes it from the environment.
+func takeEnv(name string) string {
+	v, ok := os.LookupEnv(name)
+	if ok {
+		os.Unsetenv(name)
+	}
+	return v
+}
+
 // appendRecord appends rec as one JSON line to the SIMGEN_RESULTS file, if
 // set, with a single write to a file opened for appending, so that processes
 // sharing the file never interleave within a line.
 func appendRecord(rec RunRecord) error {
 	path := os.Getenv(EnvResults)
+	if path == "" {
+		path = resultsFile
+	}
 	if path == "" {
 		return nil
 	}

@@ -411,6 +411,23 @@ func TestResultsFile(t *testing.T) {
 
 	out, _ = child("TestResultsMainChild", "SIMGEN_SEED=9", "SIMGEN_STEP_LIMIT=50", "SIMGEN_UNDER_RUN= --step-limit 50 ./cmd/x -- a")
 	assert.Contains(t, out, "reproduce: simgen run --seed 9 --step-limit 50 ./cmd/x -- a")
+
+	// A process the test starts (the test binary re-running itself) inherits no SIMGEN_RESULTS,
+	// so the three runs of its TestResultsChild do not count as the spawner's.
+	out, recs = child("TestResultsSpawner", "SIMGEN_SEEDS=4-7")
+	require.Len(t, recs, 1, "%s", out)
+	assert.Equal(t, "TestResultsSpawner", recs[0].Test)
+	assert.Equal(t, simstd.KindTest, recs[0].Kind)
+}
+
+func TestResultsSpawner(t *testing.T) {
+	if os.Getenv("SIMGEN_RESULTS_CHILD") == "" {
+		t.Skip("run by TestResultsFile")
+	}
+	require.Empty(t, os.Getenv(simstd.EnvResults), "simstd took the variable out of the environment")
+	out, err := exec.Command(os.Args[0], "-test.run=^TestResultsChild$").CombinedOutput()
+	require.Error(t, err, "seed 6 of the spawned test deadlocks: %s", out)
+	simstd.Test(t, func(t *testing.T) { t.Fatal("the spawner's own failure") })
 }
 
 func TestResultsChild(t *testing.T) {
