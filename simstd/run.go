@@ -304,6 +304,15 @@ func NewRunRecord(test string, r Result, testFailed bool) RunRecord {
 // file of the sweep that started this one, where they would count as this seed's.
 var resultsFile = takeEnv(EnvResults)
 
+// ResultsFile returns the file the process's runs append their RunRecords to: SIMGEN_RESULTS,
+// read when the process started (the variable is no longer in the environment), or "" if none.
+func ResultsFile() string {
+	if v := os.Getenv(EnvResults); v != "" {
+		return v
+	}
+	return resultsFile
+}
+
 // takeEnv returns the environment variable name and removes it from the environment.
 func takeEnv(name string) string {
 	v, ok := os.LookupEnv(name)
@@ -317,10 +326,7 @@ func takeEnv(name string) string {
 // set, with a single write to a file opened for appending, so that processes
 // sharing the file never interleave within a line.
 func appendRecord(rec RunRecord) error {
-	path := os.Getenv(EnvResults)
-	if path == "" {
-		path = resultsFile
-	}
+	path := ResultsFile()
 	if path == "" {
 		return nil
 	}

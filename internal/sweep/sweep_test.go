@@ -86,7 +86,7 @@ func helper() {
 		os.WriteFile(rec.Trace, []byte(trace), 0o666)
 	}
 	data, _ := json.Marshal(rec)
-	f, err := os.OpenFile(os.Getenv(simstd.EnvResults), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	f, err := os.OpenFile(simstd.ResultsFile(), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
 		panic(err)
 	}
