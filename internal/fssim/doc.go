@@ -9,9 +9,12 @@
 //
 // Of returns the file system of a kernel.Node, created on first use and kept
 // in Node.Ext, so it survives Kill and Restart as a disk does. Each node has
-// its own tree, its own working directory (reset to "/" when the node is
-// killed) and its own descriptor numbers. Every node's tree starts with the
-// directories / and /tmp, both durable.
+// its own tree, its own working directory (reset to its boot value when the
+// node is killed) and its own descriptor numbers. Every node's tree starts
+// with the directories / and /tmp, both durable, and with the process's
+// working directory (a test's package directory) at its real path, as a
+// read-only snapshot of the real one that the node may change (FS.Home); it
+// is the node's working directory at boot.
 //
 // # Durability
 //
@@ -45,7 +48,7 @@
 // trace hash.
 //
 // After a crash, descriptors opened before it are dead (operations fail as
-// on a closed file), the working directory is "/" again, and descriptor
+// on a closed file), the working directory is the boot one again, and descriptor
 // numbers start again at 3.
 //
 // # Cost

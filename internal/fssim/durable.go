@@ -106,7 +106,7 @@ func (f *FS) sync(n *inode) {
 
 // Crash rolls the file system back to its durable state, as a power loss
 // would (see the package documentation), invalidates every open Handle and
-// resets the working directory to "/".
+// resets the working directory to the one at boot ("/", or Home's).
 func (f *FS) Crash() {
 	f.Stats.Crashes++
 	torn := f.curFaults().TornWrites
@@ -137,7 +137,7 @@ func (f *FS) Crash() {
 	f.recount()
 	f.boot++
 	f.fds = nil
-	f.cwd = "/"
+	f.cwd = f.home
 }
 
 // rollBack undoes n's unsynced changes: all of them, or with torn writes all

@@ -48,6 +48,7 @@ type FS struct {
 	env  Env
 	root *inode
 	cwd  string // absolute, clean, physical path of the working directory
+	home string // the working directory at boot: "/", or the directory Home made visible
 
 	nextIno uint64
 	fds     []bool // fds[i]: descriptor i is open
@@ -74,7 +75,7 @@ type Stats struct {
 // New returns a file system holding only the directories / and /tmp, both
 // durable. faults may be nil (no faults).
 func New(env Env, faults func() Faults) *FS {
-	f := &FS{env: env, cwd: "/", faults: faults}
+	f := &FS{env: env, cwd: "/", home: "/", faults: faults}
 	f.root = f.newInode(fs.ModeDir | 0o755)
 	tmp := f.newInode(fs.ModeDir | fs.ModeSticky | 0o777)
 	f.root.ents["tmp"] = tmp
@@ -108,6 +109,9 @@ type inode struct {
 	data   fileData          // regular file contents
 	ents   map[string]*inode // directory entries
 	target string            // symbolic link target
+	// lower is the real directory whose entries this directory still has to read (see Home);
+	// "" once read, and for everything else.
+	lower string
 
 	// Durability (see durable.go).
 	dirty  bool
@@ -272,6 +276,9 @@ func (f *FS) resolve(path string, follow bool) (*walk, error) {
 			}
 		default:
 			next = cur.ents[c]
+		}
+		if next != nil && next.lower != "" {
+			f.fill(next)
 		}
 		if len(c) > NameMax {
 			return nil, syscall.ENAMETOOLONG

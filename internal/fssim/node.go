@@ -1,6 +1,7 @@
 package fssim
 
 import (
+	"os"
 	"time"
 
 	"github.com/simgen/simgen/internal/kernel"
@@ -57,6 +58,11 @@ func nodeOf(n *kernel.Node) *nodeFS {
 			return r.faults
 		})
 		nf.fs.dev = uint64(n.ID()) + 1
+		if wd, err := os.Getwd(); err == nil {
+			// The process's working directory (a test's package directory) is every
+			// node's home, so relative paths find what they find natively.
+			nf.fs.Home(wd)
+		}
 		r.byNode[n] = nf
 		return nf
 	}).(*nodeFS)

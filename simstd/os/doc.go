@@ -28,8 +28,12 @@
 // Rename, ErrClosed after Close…), so errors.Is(err, fs.ErrNotExist) and
 // friends behave the same.
 //
-// Each node has its own working directory (Chdir, Getwd; "/" at boot and
-// after a restart), and TempDir is "/tmp", which every node's disk has.
+// Every node's disk starts with the process's working directory (a test's
+// package directory) at its real path, as a snapshot read lazily from the
+// real one: testdata is found by the paths a test uses natively, and what
+// the simulation writes there stays on the simulated disk. Each node has its
+// own working directory (Chdir, Getwd; that directory at boot and after a
+// restart), and TempDir is "/tmp", which every node's disk has.
 // Hostname is the node's name and Getpid is 1000 plus the node's number.
 // Exit on a node other than the default one kills that node (see Exit).
 //
