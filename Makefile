@@ -7,13 +7,14 @@ BENCH_COUNT ?= 6
 
 all: test
 
-## test: everything CI runs (vet, then every package's tests)
+## test: everything CI runs (vet, then every package's tests, then the fast third-party subset)
 test:
 	$(GO) vet ./...
 	$(GO) run ./cmd/simgen gen --check --out example/raft/sim ./example/raft
 	$(GO) test -count=1 ./...
 	$(GO) test -count=3 ./tests/conformance
 	$(GO) run ./cmd/simgen test ./tests/conformance --seeds 1-50
+	$(MAKE) --no-print-directory targets-fast
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint:

@@ -19,7 +19,15 @@ const rootLong = `simgen rewrites ordinary Go packages into simulated variants: 
 sync, context, randomness, go statements, channels, select and map iteration routed through
 github.com/simgen/simgen/simstd, so that a run is a deterministic function of a seed.
 
-The module of the packages must require github.com/simgen/simgen (go get github.com/simgen/simgen).
+test, run and check need no set-up: they build through a copy of the module's go.mod (its go
+line, and so its language semantics, kept) against the simstd embedded in this binary, and never
+edit go.mod or go.sum. Vendored modules and go.work workspaces work the same way. Every package
+the targets import outside the standard library (module cache, replace directories, vendored
+code, sibling packages) is rewritten with them, without its tests, into the user cache directory
+(SIMGEN_CACHE moves it); --native PATTERN keeps chosen ones native. Every simulated node's disk
+starts with the working directory (a test's package directory, so its testdata) as a snapshot.
+Only gen, which writes variants into the module to be built there, needs the module to require
+github.com/simgen/simgen; it prints the go get command.
 
 From //go:generate:
 
