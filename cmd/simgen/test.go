@@ -22,7 +22,8 @@ import (
 const testLong = `Generate the simulated variants of PACKAGES (default ".") into a cache directory, not the
 module's tree, and run go test on them: the variants stand in for the original files through
 go test -overlay, so tests keep their import paths, run in their own directories (testdata
-works) and see the variants of each other.
+works) and see the variants of each other. The rewrite is kept in the cache too: a second run
+whose packages, dependencies, go.mod files, options, Go and simgen are unchanged reuses it.
 
 Seeds: without a flag each test runs seed 1 (or SIMGEN_SEED). --seed N runs seed N.
 
@@ -123,7 +124,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	args := []string{"test"}
 	if !f.asIs {
-		_, res, err := generate(genConfig{patterns: patterns, tags: f.tags, deps: true, native: f.native}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
+		res, err := generateCached(genConfig{patterns: patterns, tags: f.tags, deps: true, native: f.native}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 		if err != nil {
 			return err
 		}
