@@ -103,21 +103,16 @@ func (c *fileCtx) checkUse(n ast.Node, id *ast.Ident) {
 // checkForeignChans reports calls that hand channels to, or get channels from, packages that
 // are neither simulated nor rewritten: their channels would be native (os/signal.Notify).
 func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
+	sig := c.foreignSignature(call)
+	if sig == nil {
+		return
+	}
 	fn := c.calledFunc(call)
-	if fn == nil || fn.Pkg() == nil {
-		return
-	}
 	path := fn.Pkg().Path()
-	if path == c.pkg.PkgPath || c.paths.simulated(path) {
-		return
-	}
 	if _, reported := unsupportedFuncs[fn.FullName()]; reported {
 		return
 	}
-	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
-		return // simstd/context stands for it (tb.Context)
-	}
-	if !c.exchangesChans(call, fn.Type().(*types.Signature)) {
+	if !c.exchangesChans(call, sig) {
 		return
 	}
 	// The variant's channels are simstd.Chan values, which path's functions do not take: with
@@ -132,13 +127,17 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 }
 
 // exchangesChans reports whether call, of a function with signature sig, hands a channel to
-// or gets one from the callee. An interface parameter whose methods mention channels (as
+// or gets one from the callee, other than in the contexts rewriteCtxBridge converts. An interface parameter whose methods mention channels (as
 // context.Context's Done does, in slog.Handler) exchanges none when every argument for it is a
 // value of a package that is not simulated: its methods are that package's own, unchanged in
 // the variant.
 func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool {
 	res := sig.Results()
+	bridged := !c.tupleSpread(call) // rewriteCtxBridge converts contexts
 	for i := range res.Len() {
+		if bridged && bridgedResult(sig) {
+			break
+		}
 		// A value of a type the callee's package declares (an *http.Request, say) reaches
 		// the variant unchanged; checkForeignField reports reaching into its channels.
 		if !c.foreignType(res.At(i).Type()) && mentionsChan(res.At(i).Type(), map[types.Type]bool{}) {
@@ -148,7 +147,7 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 	params := sig.Params()
 	for i := range params.Len() {
 		pt := params.At(i).Type()
-		if !mentionsChan(pt, map[types.Type]bool{}) {
+		if !mentionsChan(pt, map[types.Type]bool{}) || bridged && bridgedParam(sig, i) {
 			continue
 		}
 		args := call.Args

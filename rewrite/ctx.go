@@ -27,6 +27,7 @@ var shimmed = map[string]bool{
 	"path/filepath": true,
 	"io/ioutil":     true,
 	"log":           true,
+	"log/slog":      true,
 	"math/rand":     true,
 	"math/rand/v2":  true,
 	"crypto/rand":   true,
@@ -35,6 +36,11 @@ var shimmed = map[string]bool{
 
 	"testing/synctest": true,
 }
+
+// stdTyped lists the shimmed packages whose API keeps std's types: their types are aliases of
+// std's and their functions take std contexts. To the checks and the context bridge they are
+// packages that are not simulated.
+var stdTyped = map[string]bool{"log/slog": true}
 
 // pathMap maps the import paths of the original program to those of the variant.
 type pathMap struct {
@@ -45,10 +51,11 @@ type pathMap struct {
 	targets map[string]bool
 }
 
-// simulated reports whether the code of path runs simulated: it is generated in this run,
-// shimmed by simstd, or simstd itself.
+// simulated reports whether the code of path runs simulated and speaks the variant's types
+// (channels, contexts): it is generated in this run, shimmed by simstd (except stdTyped), or
+// simstd itself.
 func (m *pathMap) simulated(path string) bool {
-	return m.targets[path] || shimmed[path] || path == SimstdPath || strings.HasPrefix(path, SimstdPath+"/")
+	return m.targets[path] || shimmed[path] && !stdTyped[path] || path == SimstdPath || strings.HasPrefix(path, SimstdPath+"/")
 }
 
 func (m *pathMap) mapPath(path string) string {

@@ -64,6 +64,7 @@ var rewrites = []rewriteStep{
 	{"mainpkg", rewriteMain},
 	{"tests", rewriteTests},
 	{"subtests", rewriteSubtests},
+	{"ctxbridge", rewriteCtxBridge},
 	{"buildtag", rewriteBuildTags},
 	{"gogenerate", rewriteGoGenerate},
 }
