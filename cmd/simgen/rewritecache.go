@@ -10,16 +10,24 @@ import (
 	"github.com/simgen/simgen/rewrite"
 )
 
-// cachedRewrite is what simgen test keeps of a rewrite: the variants and what generate prints.
+// cachedRewrite is what simgen test and run keep of a rewrite: the variants, what generate
+// prints, and the main packages among the targets.
 type cachedRewrite struct {
 	Result        rewrite.Result
 	Skipped       []string
 	Targets, Deps int
+	Mains         []commandPkg
 }
 
-// generateCached is generate for a build in place of the originals (simgen test), reusing the
-// variants of an earlier rewrite of the same sources, options and simgen (see rwcache).
-func generateCached(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*rewrite.Result, error) {
+// commandPkg is a main package among a rewrite's targets.
+type commandPkg struct {
+	PkgPath, Dir string
+}
+
+// generateCached is generate for a build in place of the originals (simgen test and run),
+// reusing the variants of an earlier rewrite of the same sources, options and simgen (see
+// rwcache).
+func generateCached(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*cachedRewrite, error) {
 	if err := requireModule("."); err != nil {
 		return nil, err
 	}
@@ -37,8 +45,11 @@ func generateCached(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*rew
 	if err != nil || !ok {
 		// The packages do not list cleanly (the rewrite reports why) or the key cannot be
 		// computed: rewrite without the cache.
-		_, res, err := generate(cfg, opts, stderr)
-		return res, err
+		prog, res, err := generate(cfg, opts, stderr)
+		if err != nil {
+			return nil, err
+		}
+		return newCachedRewrite(prog, res), nil
 	}
 	var c cachedRewrite
 	if rwcache.Get(dir, key, &c) {
@@ -49,15 +60,25 @@ func generateCached(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*rew
 			fmt.Fprintf(stderr, "simgen: %d packages (%d of them dependencies) unchanged since their last rewrite\n", c.Targets+c.Deps, c.Deps)
 		}
 		printWarnings(c.Result.Warnings, opts.CheckOnly, stderr)
-		return &c.Result, nil
+		return &c, nil
 	}
 	prog, res, err := generate(cfg, opts, stderr)
 	if err != nil {
 		return nil, err
 	}
-	c = cachedRewrite{Result: *res, Skipped: prog.Skipped, Targets: len(prog.Targets), Deps: len(prog.Deps)}
-	if err := rwcache.Put(dir, key, &c); err != nil {
+	nc := newCachedRewrite(prog, res)
+	if err := rwcache.Put(dir, key, nc); err != nil {
 		fmt.Fprintf(stderr, "simgen: warning: the rewrite could not be cached: %v\n", err)
 	}
-	return res, nil
+	return nc, nil
+}
+
+func newCachedRewrite(prog *rewrite.Program, res *rewrite.Result) *cachedRewrite {
+	c := &cachedRewrite{Result: *res, Skipped: prog.Skipped, Targets: len(prog.Targets), Deps: len(prog.Deps)}
+	for _, t := range prog.Targets {
+		if t.Name == "main" {
+			c.Mains = append(c.Mains, commandPkg{PkgPath: t.PkgPath, Dir: t.Dir})
+		}
+	}
+	return c
 }

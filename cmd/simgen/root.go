@@ -24,7 +24,7 @@ line, and so its language semantics, kept) against the simstd embedded in this b
 edit go.mod or go.sum. Vendored modules and go.work workspaces work the same way. Every package
 the targets import outside the standard library (module cache, replace directories, vendored
 code, sibling packages) is rewritten with them, without its tests, into the user cache directory
-(SIMGEN_CACHE moves it); test reuses a rewrite while the program's files, its options and
+(SIMGEN_CACHE moves it); test and run reuse a rewrite while the program's files, options and
 simgen are unchanged. --native PATTERN keeps chosen ones native. Every simulated node's disk
 starts with the working directory (a test's package directory, so its testdata) as a snapshot.
 Only gen, which writes variants into the module to be built there, needs the module to require

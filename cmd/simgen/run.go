@@ -70,11 +70,12 @@ func runRun(f runFlags, set sweep.Set, patterns, progArgs []string, stdout, stde
 	if err != nil {
 		return err
 	}
-	prog, res, err := generate(genConfig{patterns: patterns, tags: f.tags, native: f.native, deps: true}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
+	c, err := generateCached(genConfig{patterns: patterns, tags: f.tags, native: f.native, deps: true}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 	if err != nil {
 		return err
 	}
-	main, err := theMain(prog, patterns)
+	res := &c.Result
+	main, err := theMain(c.Mains, patterns)
 	if err != nil {
 		return err
 	}
@@ -166,14 +167,10 @@ func reproduceRest(f runFlags, patterns, progArgs []string) string {
 }
 
 // theMain returns the one main package among the targets.
-func theMain(prog *rewrite.Program, patterns []string) (*rewrite.Target, error) {
-	var mains []*rewrite.Target
+func theMain(mains []commandPkg, patterns []string) (commandPkg, error) {
 	var paths []string
-	for _, t := range prog.Targets {
-		if t.Name == "main" {
-			mains = append(mains, t)
-			paths = append(paths, t.PkgPath)
-		}
+	for _, m := range mains {
+		paths = append(paths, m.PkgPath)
 	}
 	what := strings.Join(patterns, " ")
 	if what == "" {
@@ -181,11 +178,11 @@ func theMain(prog *rewrite.Program, patterns []string) (*rewrite.Target, error) 
 	}
 	switch len(mains) {
 	case 0:
-		return nil, fmt.Errorf("no main package in %s: simgen run builds and runs a command; use simgen test for other packages", what)
+		return commandPkg{}, fmt.Errorf("no main package in %s: simgen run builds and runs a command; use simgen test for other packages", what)
 	case 1:
 		return mains[0], nil
 	}
-	return nil, fmt.Errorf("%d main packages in %s (%s): name the one to run, and the non-main packages it uses", len(mains), what, strings.Join(paths, ", "))
+	return commandPkg{}, fmt.Errorf("%d main packages in %s (%s): name the one to run, and the non-main packages it uses", len(mains), what, strings.Join(paths, ", "))
 }
 
 // dirPattern names dir as a go command pattern relative to wd (./cmd/x), or by its import path

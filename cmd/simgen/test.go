@@ -124,11 +124,11 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	args := []string{"test"}
 	if !f.asIs {
-		res, err := generateCached(genConfig{patterns: patterns, tags: f.tags, deps: true, native: f.native}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
+		c, err := generateCached(genConfig{patterns: patterns, tags: f.tags, deps: true, native: f.native}, rewrite.Options{InPlace: true, Allow: f.allow}, stderr)
 		if err != nil {
 			return err
 		}
-		flags, buildEnv, err := variantBuild(res)
+		flags, buildEnv, err := variantBuild(&c.Result)
 		if err != nil {
 			return err
 		}
