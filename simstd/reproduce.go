@@ -7,3 +7,8 @@ package simstd
 // given after "--" except -run, which the reproduce command replaces with the failing test.
 // A failing test prints it after "simgen test --seed N" with "-run '^TestName$'" appended.
 const EnvUnderSimgenTestArgs = "SIMGEN_UNDER_TEST_ARGS"
+
+// EnvUnderSimgenTestRun is set with EnvUnderSimgenTestArgs: the user's -run flags (each
+// preceded by a space), which a reproduce command keeps when it reruns the whole run rather
+// than the failing test alone (see ReproduceTest).
+const EnvUnderSimgenTestRun = "SIMGEN_UNDER_TEST_RUN"

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -374,6 +375,8 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		if tf != nil {
 			cfg.Trace = tf.f
 		}
+		top, _, _ := strings.Cut(t.Name(), "/")
+		firstTest.CompareAndSwap(nil, &top)
 		r := kernel.Run(cfg, func() { runTest(t, body) })
 		report(r)
 		rec := NewRunRecord(t.Name(), r, t.Failed())
@@ -397,10 +400,20 @@ func Test(t *testing.T, body func(t *testing.T)) {
 	}
 }
 
+// firstTest is the top-level name of the first test Test ran in this process.
+var firstTest atomic.Pointer[string]
+
 // ReproduceTest returns the command that reruns test name with seed from the
-// module root. It repeats the strategy and limits set in the environment.
+// module root. It repeats the strategy and limits set in the environment. It
+// narrows the run to the test only when the test was the first of the process
+// to run: other tests before it can leave package-level state (a sync.Once
+// done, a cache filled) that changes its schedule, and then the command reruns
+// them too.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
+	if f := firstTest.Load(); f != nil && *f != top {
+		return reproduceAll(seed)
+	}
 	if rest := os.Getenv(EnvUnderSimgenTestArgs); rest != "" && os.Getenv(EnvUnderSimgenTest) != "" {
 		// rest ends with "--" and the go test flags: see EnvUnderSimgenTestArgs.
 		return fmt.Sprintf("%ssimgen test --seed %d%s -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest, top)
@@ -409,6 +422,18 @@ func ReproduceTest(name string, seed uint64) string {
 		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir(), top)
 	}
 	return fmt.Sprintf("%s=%d %sgo test -run '^%s$' %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), top, modpath.RelDir())
+}
+
+// reproduceAll returns the command that reruns the test binary's whole run with seed.
+func reproduceAll(seed uint64) string {
+	if rest := os.Getenv(EnvUnderSimgenTestArgs); rest != "" && os.Getenv(EnvUnderSimgenTest) != "" {
+		rest = strings.TrimSuffix(rest+os.Getenv(EnvUnderSimgenTestRun), " --")
+		return fmt.Sprintf("%ssimgen test --seed %d%s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest)
+	}
+	if os.Getenv(EnvUnderSimgenTest) != "" {
+		return fmt.Sprintf("%ssimgen test --seed %d%s %s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir())
+	}
+	return fmt.Sprintf("%s=%d %sgo test %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), modpath.RelDir())
 }
 
 // reproduceMain returns the command that reruns the program with seed.

@@ -12,7 +12,8 @@ import (
 // replay the failing seed exactly, so it repeats every option that affects the run: the
 // strategy settings, the flags, every package of the run (only the packages matched are
 // simulated, so a package replayed without the others it uses would run them natively),
-// and the go test flags after "--". Only -run changes: the command runs the failing test.
+// and the go test flags after "--". Only -run changes: the command runs the failing test, when
+// it was the first test of its process (see sweep.Record.focus and simstd.ReproduceTest).
 type testRepro struct {
 	prefix string   // environment settings in front of the command, each followed by a space
 	flags  string   // simgen's flags, each preceded by a space

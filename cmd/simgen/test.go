@@ -110,7 +110,7 @@ func runTest(f testFlags, set sweep.Set, patterns, goArgs []string, stdout, stde
 	}
 	// simstd.ReproduceTest repeats every option that affects the run.
 	repro := newTestRepro(f, patterns, goArgs, env)
-	env = append(env, simstd.EnvUnderSimgenTestArgs+"="+repro.simstdArgs())
+	env = append(env, simstd.EnvUnderSimgenTestArgs+"="+repro.simstdArgs(), simstd.EnvUnderSimgenTestRun+"="+joinArgs(repro.run))
 	sweeping := f.sweep.sweeping()
 	if !sweeping {
 		env = append(env, f.sweep.traceEnv()...)

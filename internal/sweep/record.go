@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/simgen/simgen/simstd"
 )
@@ -102,6 +103,22 @@ func CombineHashes(runs []simstd.RunRecord) string {
 		fmt.Fprintf(h, "%s %s\n", r.Test, r.Hash)
 	}
 	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// focus returns the test a reproduce command may narrow the run to: the failing test when it
+// was the first to run in the seed's process, else "" (the whole run). Tests before it in the
+// same process can leave package-level state (a sync.Once done, a cache filled) that changes
+// its schedule, so running it alone would not replay the failure.
+func (r Record) focus() string {
+	if r.Test == "" || len(r.Tests) == 0 {
+		return r.Test
+	}
+	top, _, _ := strings.Cut(r.Test, "/")
+	first, _, _ := strings.Cut(r.Tests[0], "/")
+	if top != first {
+		return ""
+	}
+	return r.Test
 }
 
 var failLine = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)

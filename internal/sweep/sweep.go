@@ -227,9 +227,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			rec := u.rec
 			rec.Seeds, rec.Shard = cfg.Seeds.Range.String(), cfg.Seeds.Shard.String()
 			if j := cfg.Jobs[next%uint64(len(cfg.Jobs))]; rec.Kind == KindNondeterministic && j.ReproduceCheck != nil {
-				rec.Reproduce = j.ReproduceCheck(rec.Seed, rec.Test)
+				rec.Reproduce = j.ReproduceCheck(rec.Seed, rec.focus())
 			} else if j.Reproduce != nil {
-				rec.Reproduce = j.Reproduce(rec.Seed, rec.Test)
+				rec.Reproduce = j.Reproduce(rec.Seed, rec.focus())
 			}
 			if cfg.Record != nil {
 				if err := cfg.Record(rec); err != nil {
