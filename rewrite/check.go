@@ -103,16 +103,15 @@ func (c *fileCtx) checkUse(n ast.Node, id *ast.Ident) {
 // checkForeignChans reports calls that hand channels to, or get channels from, packages that
 // are neither simulated nor rewritten: their channels would be native (os/signal.Notify).
 func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
-	sig := c.foreignSignature(call)
-	if sig == nil {
+	fn := c.foreignFunc(call)
+	if fn == nil {
 		return
 	}
-	fn := c.calledFunc(call)
 	path := fn.Pkg().Path()
 	if _, reported := unsupportedFuncs[fn.FullName()]; reported {
 		return
 	}
-	if !c.exchangesChans(call, sig) {
+	if !c.exchangesChans(call, fn.Type().(*types.Signature)) {
 		return
 	}
 	// The variant's channels are simstd.Chan values, which path's functions do not take: with
@@ -127,17 +126,17 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 }
 
 // exchangesChans reports whether call, of a function with signature sig, hands a channel to
-// or gets one from the callee, other than in the contexts rewriteCtxBridge converts. An interface parameter whose methods mention channels (as
-// context.Context's Done does, in slog.Handler) exchanges none when every argument for it is a
-// value of a package that is not simulated: its methods are that package's own, unchanged in
-// the variant.
+// or gets one from the callee, other than in the contexts rewriteCtxBridge converts. An
+// interface parameter whose methods mention channels (as context.Context's Done does, in
+// slog.Handler) exchanges none when every argument for it is a value of a package that is not
+// simulated: its methods are that package's own, unchanged in the variant.
 func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool {
 	res := sig.Results()
 	bridged := !c.tupleSpread(call) // rewriteCtxBridge converts contexts
+	if bridged && bridgedResult(sig) {
+		res = types.NewTuple()
+	}
 	for i := range res.Len() {
-		if bridged && bridgedResult(sig) {
-			break
-		}
 		// A value of a type the callee's package declares (an *http.Request, say) reaches
 		// the variant unchanged; checkForeignField reports reaching into its channels.
 		if !c.foreignType(res.At(i).Type()) && mentionsChan(res.At(i).Type(), map[types.Type]bool{}) {

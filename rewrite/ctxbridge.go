@@ -9,7 +9,7 @@ import (
 )
 
 // rewriteCtxBridge converts contexts where a variant calls a package that is not simulated
-// (std's log/slog, net/http, database/sql, or a dependency left native). The variant's
+// (std's log/slog and runtime/pprof, or a dependency left native). The variant's
 // contexts are simstd/context.Context values, whose Done is a simulated channel; that package
 // takes and returns std context.Context values:
 //
@@ -21,7 +21,7 @@ import (
 // context that goes out and comes back is the same context. Only parameters and single
 // results of type context.Context itself are converted; a context inside another type (a
 // func(context.Context) parameter, a struct field, a second result) stays a simgen check
-// finding (see bridgedContext).
+// finding (see exchangesChans).
 func rewriteCtxBridge(c *fileCtx) {
 	dstutil.Apply(c.file, nil, func(cur *dstutil.Cursor) bool {
 		call, ok := cur.Node().(*dst.CallExpr)
@@ -32,10 +32,11 @@ func rewriteCtxBridge(c *fileCtx) {
 		if !ok || len(a.Args) != len(call.Args) {
 			return true
 		}
-		sig := c.foreignSignature(a)
-		if sig == nil || c.tupleSpread(a) {
+		fn := c.foreignFunc(a)
+		if fn == nil || c.tupleSpread(a) {
 			return true
 		}
+		sig := fn.Type().(*types.Signature)
 		for i, arg := range a.Args {
 			if bridgedParam(sig, i) && !c.foreignValue(arg) {
 				call.Args[i] = c.wrapCtx("ToStd", call.Args[i])
@@ -53,10 +54,10 @@ func (c *fileCtx) wrapCtx(fn string, e dst.Expr) *dst.CallExpr {
 	return &dst.CallExpr{Fun: simstdFunc("context." + fn), Args: []dst.Expr{e}}
 }
 
-// foreignSignature returns the signature of the function call calls when it is declared in
-// a package that is neither the file's nor simulated; nil otherwise, and for the methods
-// that rewriteSubtests routes to simstd (t.Context, through simstd/context.TestContext).
-func (c *fileCtx) foreignSignature(call *ast.CallExpr) *types.Signature {
+// foreignFunc returns the function call calls when it is declared in a package that is
+// neither the file's nor simulated; nil otherwise, and for the methods that rewriteSubtests
+// routes to simstd (t.Context, through simstd/context.TestContext).
+func (c *fileCtx) foreignFunc(call *ast.CallExpr) *types.Func {
 	fn := c.calledFunc(call)
 	if fn == nil || fn.Pkg() == nil {
 		return nil
@@ -68,8 +69,7 @@ func (c *fileCtx) foreignSignature(call *ast.CallExpr) *types.Signature {
 	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
 		return nil
 	}
-	sig, _ := fn.Type().(*types.Signature)
-	return sig
+	return fn
 }
 
 // tupleSpread reports whether call passes the results of a call as its arguments (f(g())):

@@ -411,29 +411,30 @@ var firstTest atomic.Pointer[string]
 // them too.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
+	narrow := "-run '^" + top + "$'"
 	if f := firstTest.Load(); f != nil && *f != top {
-		return reproduceAll(seed)
+		narrow = ""
 	}
 	if rest := os.Getenv(EnvUnderSimgenTestArgs); rest != "" && os.Getenv(EnvUnderSimgenTest) != "" {
-		// rest ends with "--" and the go test flags: see EnvUnderSimgenTestArgs.
-		return fmt.Sprintf("%ssimgen test --seed %d%s -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest, top)
+		// rest ends with "--" and the go test flags but -run: see EnvUnderSimgenTestArgs.
+		if narrow != "" {
+			rest += " " + narrow
+		} else {
+			rest += os.Getenv(EnvUnderSimgenTestRun)
+		}
+		return fmt.Sprintf("%ssimgen test --seed %d%s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, strings.TrimSuffix(rest, " --"))
 	}
 	if os.Getenv(EnvUnderSimgenTest) != "" {
-		return fmt.Sprintf("%ssimgen test --seed %d%s %s -- -run '^%s$'", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir(), top)
+		cmd := fmt.Sprintf("%ssimgen test --seed %d%s %s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir())
+		if narrow != "" {
+			cmd += " -- " + narrow
+		}
+		return cmd
 	}
-	return fmt.Sprintf("%s=%d %sgo test -run '^%s$' %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), top, modpath.RelDir())
-}
-
-// reproduceAll returns the command that reruns the test binary's whole run with seed.
-func reproduceAll(seed uint64) string {
-	if rest := os.Getenv(EnvUnderSimgenTestArgs); rest != "" && os.Getenv(EnvUnderSimgenTest) != "" {
-		rest = strings.TrimSuffix(rest+os.Getenv(EnvUnderSimgenTestRun), " --")
-		return fmt.Sprintf("%ssimgen test --seed %d%s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, rest)
+	if narrow != "" {
+		narrow += " "
 	}
-	if os.Getenv(EnvUnderSimgenTest) != "" {
-		return fmt.Sprintf("%ssimgen test --seed %d%s %s", envPrefix(EnvStrategy, EnvCompute, EnvLivelock), seed, limitFlags(), modpath.RelDir())
-	}
-	return fmt.Sprintf("%s=%d %sgo test %s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), modpath.RelDir())
+	return fmt.Sprintf("%s=%d %sgo test %s%s", EnvSeed, seed, envPrefix(EnvStrategy, EnvCompute, EnvLivelock, EnvStepLimit, EnvTimeLimit, EnvWatchdog), narrow, modpath.RelDir())
 }
 
 // reproduceMain returns the command that reruns the program with seed.

@@ -1,8 +1,10 @@
 package slog_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	stdlog "log"
 	stdslog "log/slog"
 	"strings"
@@ -126,4 +128,20 @@ func TestSetDefault(t *testing.T) {
 	})
 	assert.Contains(t, out.String(), "msg=x")
 	assert.Equal(t, time.Date(2025, 1, 1, 0, 0, 1, 0, time.UTC), got.UTC(), "a std handler sees the record's virtual time")
+}
+
+// The default logger's lines are "log" events of the run's trace, as simstd/log's are.
+func TestDefaultLoggerIsTraced(t *testing.T) {
+	var trace bytes.Buffer
+	r := simstd.Run(simstd.Config{Seed: 1, Trace: &trace}, func() { slog.Info("traced", "n", 1) })
+	require.NoError(t, r.Err)
+	var details []string
+	for sc := bufio.NewScanner(&trace); sc.Scan(); {
+		var ev simstd.TraceEvent
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &ev))
+		if ev.Kind == "log" {
+			details = append(details, ev.Detail)
+		}
+	}
+	assert.Equal(t, []string{"2025/01/01 00:00:00 INFO traced n=1"}, details)
 }
