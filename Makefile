@@ -14,6 +14,7 @@ test:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=3 ./tests/conformance
 	$(GO) run ./cmd/simgen test ./tests/conformance --seeds 1-50
+	$(GO) run ./cmd/simgen test ./tests/stdnet --seeds 1-20 --check-determinism
 	$(MAKE) --no-print-directory targets-fast
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
@@ -73,7 +74,7 @@ demo-bank:
 	for i in 1 2; do SIMGEN_REPORT=1 ./.simgen-demo test ./example/bank --seed $$seed -- -count=1 -v 2>&1 | grep -E 'simgen: seed=|overdrawn'; done; \
 	rm -f .simgen-demo .simgen-demo.out
 
-## targets: third-party suites (x/sync, etcd raft, ratelimit, backoff) at pinned versions, natively
+## targets: third-party suites (x/sync, etcd raft, ratelimit, backoff, hashicorp/raft) at pinned versions, natively
 ## and simulated, as a table (see tests/targets); TARGETS_FLAGS e.g. -only raft -seeds 1-5
 TARGETS_FLAGS ?=
 .PHONY: targets targets-fast

@@ -3,6 +3,7 @@ package rewrite
 import (
 	"go/build/constraint"
 	"go/version"
+	"runtime"
 
 	"github.com/dave/dst"
 )
@@ -39,8 +40,8 @@ func rewriteBuildTags(c *fileCtx) {
 			i++ // the blank line that separated the constraint from the package clause
 		}
 	}
-	if c.needsGo118() {
-		out = requireGo118(out)
+	if v := c.langFloor(); v != "" {
+		out = requireVersion(out, v)
 		dropPlusBuild = true
 	}
 	if dropPlusBuild {
@@ -53,6 +54,23 @@ func rewriteBuildTags(c *fileCtx) {
 // simstd.MapIter). Going from an older version to it changes the meaning of no valid program;
 // it must not be raised further, since go1.22 changes the semantics of loop variables.
 const minVersion = "go1.18"
+
+// langFloor returns the language version the variant file must raise itself to with a
+// //go:build line, or "" when its module's go line is enough. A translated std package lives in
+// the runtime module, which has no go line (see internal/buildenv), so its files state the
+// version of the std source they come from.
+func (c *fileCtx) langFloor() string {
+	if translated[c.pkg.PkgPath] {
+		if v := c.info.FileVersions[c.astFile]; v != "" {
+			return version.Lang(v)
+		}
+		return version.Lang(runtime.Version())
+	}
+	if c.needsGo118() {
+		return minVersion
+	}
+	return ""
+}
 
 // needsGo118 reports whether the file's language version, from the module's go line and the
 // file's own //go:build goN constraint, is older than minVersion.
@@ -69,11 +87,11 @@ func (c *fileCtx) needsGo118() bool {
 // noGoLineVersion is the language version the go command assumes for a module without a go line.
 const noGoLineVersion = "go1.16"
 
-// requireGo118 ANDs the //go:build constraint among decs with minVersion, adding one when
-// there is none: a go:build line naming a newer release than the module's go line raises the
-// file's language version to it.
-func requireGo118(decs dst.Decorations) dst.Decorations {
-	min := &constraint.TagExpr{Tag: minVersion}
+// requireVersion ANDs the //go:build constraint among decs with the release tag v, adding one
+// when there is none: a go:build line naming a newer release than the module's go line raises
+// the file's language version to it.
+func requireVersion(decs dst.Decorations, v string) dst.Decorations {
+	min := &constraint.TagExpr{Tag: v}
 	for i, d := range decs {
 		if !constraint.IsGoBuild(d) {
 			continue

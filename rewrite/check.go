@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // library, where the simulation cannot reach them.
 var unsupportedImports = map[string]string{
 	"net/http":     "it starts goroutines and blocks on native network connections and channels inside the standard library",
-	"net/rpc":      "it starts goroutines and blocks on native connections and channels inside the standard library",
+	"net/rpc":      "it starts goroutines and blocks on native connections and channels inside the standard library; simgen test and run simulate it by translating its source from GOROOT, but gen and --native leave it native",
 	"net/smtp":     "it blocks on native network connections",
 	"os/exec":      "it starts goroutines and waits for real processes",
 	"database/sql": "it starts goroutines and blocks on native channels inside the standard library",
@@ -55,6 +56,8 @@ func checkFile(c *fileCtx) {
 			qualified[n.Sel] = true
 			c.checkUse(n, n.Sel)
 			c.checkForeignField(n)
+		case *ast.CompositeLit:
+			c.checkForeignKeys(n)
 		case *ast.Ident:
 			if !qualified[n] {
 				c.checkUse(n, n)
@@ -73,6 +76,12 @@ func checkFile(c *fileCtx) {
 }
 
 func (c *fileCtx) checkImport(imp *ast.ImportSpec, path string) {
+	if c.paths.targets[path] || translated[c.pkg.PkgPath] {
+		// A translated package rewritten in this run runs simulated. Inside one, a refused
+		// import is std's own plumbing: net/rpc parses HTTP CONNECT replies and hijacks the
+		// connections of a native HTTP server, which user code cannot start simulated.
+		return
+	}
 	pos := c.fset.PositionFor(imp.Pos(), false)
 	for p, why := range unsupportedImports {
 		if path == p || strings.HasPrefix(path, p+"/") {
@@ -146,7 +155,10 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 	params := sig.Params()
 	for i := range params.Len() {
 		pt := params.At(i).Type()
-		if !mentionsChan(pt, map[types.Type]bool{}) || bridged && bridgedParam(sig, i) {
+		if !mentionsChan(pt, map[types.Type]bool{}) || bridged && bridgedParam(sig, i) || c.foreignType(pt) {
+			// As with results, a value of a type the callee's package declares (the
+			// *http.Request net/rpc's DialHTTP builds) is passed on unchanged; setting its
+			// channel fields is what checkForeignField reports.
 			continue
 		}
 		args := call.Args
@@ -158,6 +170,9 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 			args = args[i : i+1]
 		default:
 			args = nil
+		}
+		if types.IsInterface(pt) && c.foreignMethods(pt) {
+			continue
 		}
 		if !types.IsInterface(pt) || len(args) == 0 {
 			return true
@@ -171,6 +186,49 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 	return false
 }
 
+// foreignMethods reports whether every channel that the methods of interface t mention is
+// inside a value of a type declared by a package that is not simulated (http.Handler's
+// ServeHTTP takes an *http.Request), so a variant's type implements t with the same method
+// signatures as the original.
+func (c *fileCtx) foreignMethods(t types.Type) bool {
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	for i := range iface.NumMethods() {
+		sig := iface.Method(i).Type().(*types.Signature)
+		for _, tuple := range []*types.Tuple{sig.Params(), sig.Results()} {
+			for j := range tuple.Len() {
+				if at := tuple.At(j).Type(); !c.foreignType(at) && mentionsChan(at, map[types.Type]bool{}) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// checkForeignKeys reports, in a composite literal of a struct declared in a package that is
+// not simulated, a keyed field that holds channels (http.Request{Cancel: ch}), as
+// checkForeignField does for selections.
+func (c *fileCtx) checkForeignKeys(lit *ast.CompositeLit) {
+	for _, e := range lit.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key, ok := kv.Key.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		f, ok := c.info.Uses[key].(*types.Var)
+		if !ok || !f.IsField() {
+			continue
+		}
+		c.foreignField(f, key.Pos())
+	}
+}
+
 // checkForeignField reports the selection of a field that holds channels from a struct
 // declared in a package that is not simulated (http.Request.Cancel): its channels are native,
 // and the variant's channel operations take simstd.Chan values.
@@ -179,14 +237,19 @@ func (c *fileCtx) checkForeignField(se *ast.SelectorExpr) {
 	if !ok || sel.Kind() != types.FieldVal {
 		return
 	}
-	f := sel.Obj()
+	c.foreignField(sel.Obj().(*types.Var), se.Sel.Pos())
+}
+
+// foreignField reports f, used at pos, if it is a field holding channels of a struct declared
+// in a package that is not simulated.
+func (c *fileCtx) foreignField(f *types.Var, pos token.Pos) {
 	if f.Pkg() == nil || f.Pkg().Path() == c.pkg.PkgPath || c.paths.simulated(f.Pkg().Path()) {
 		return
 	}
 	if !mentionsChan(f.Type(), map[types.Type]bool{}) || c.foreignType(f.Type()) {
 		return
 	}
-	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(se.Sel.Pos(), false), What: "field " + f.Name() + " of a " + f.Pkg().Path() + " value",
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(pos, false), What: "field " + f.Name() + " of a " + f.Pkg().Path() + " value",
 		Why: "it holds a channel of " + f.Pkg().Path() + ", which is not simulated, and the variant's channels are simstd.Chan values (//simgen:ignore cannot let it through: the variant would not compile)",
 		Fix: "keep the code that uses the field out of simulated code (in a file constrained //go:build !simgen)", Binding: true})
 }

@@ -37,6 +37,16 @@ var shimmed = map[string]bool{
 	"testing/synctest": true,
 }
 
+// translated lists the standard packages whose own source, from the GOROOT of the go command
+// that loads the program, simgen rewrites like a dependency in every simgen test and run: their
+// variants are written into the runtime module, at SimstdPath + "/" + path, and never into
+// simgen's repository. Where they are not loaded as dependencies (gen, --native) they stay
+// native and check refuses them (unsupportedImports).
+var translated = map[string]bool{
+	"net/rpc":         true,
+	"net/rpc/jsonrpc": true,
+}
+
 // stdTyped lists the shimmed packages whose API keeps std's types: their types are aliases of
 // std's and their functions take std contexts. To the checks and the context bridge they are
 // packages that are not simulated.

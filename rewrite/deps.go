@@ -13,7 +13,8 @@ import (
 const runtimeModule = "github.com/simgen/simgen"
 
 // loadDeps loads, for rewriting, every package the targets import, directly or not, that is
-// neither in the standard library, a target, simgen's runtime, nor matched by native. A
+// neither in the standard library (except the translated packages), a target, simgen's
+// runtime, nor matched by native. A
 // simulation then runs the whole program: a dependency left native would run its goroutines
 // on the real scheduler and clock, and speak native channels to the variants.
 func loadDeps(pcfg packages.Config, patterns []string, targets map[string]bool, native []string) ([]*Target, error) {
@@ -68,6 +69,8 @@ func loadDeps(pcfg packages.Config, patterns []string, targets map[string]bool, 
 func isDependency(p *packages.Package, targets map[string]bool, native []string) bool {
 	path := p.PkgPath
 	switch {
+	case translated[path] && !targets[path]:
+		return !MatchNative(native, path)
 	case targets[path], p.Module == nil, isStd(path), path == "C", path == "unsafe",
 		strings.HasSuffix(p.ID, ".test"), strings.HasSuffix(path, "_test"):
 		return false

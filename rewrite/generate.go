@@ -30,6 +30,10 @@ type Options struct {
 	Allow bool
 	// CheckOnly reports unsupported constructs without rendering any file.
 	CheckOnly bool
+	// RuntimeDir is the directory of simgen's runtime module the variants build against (see
+	// internal/buildenv): the variants of translated std packages go under it. Rendering a
+	// program that loaded one requires it.
+	RuntimeDir string
 }
 
 // File is one file of a variant.
@@ -168,6 +172,9 @@ func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws 
 			continue
 		}
 		paths.targets[t.PkgPath] = true
+		if p := plans[t].path; p != t.PkgPath {
+			paths.variants[t.PkgPath] = p
+		}
 		deps = append(deps, t)
 	}
 	for _, t := range prog.Targets {
@@ -227,8 +234,8 @@ func (res *Result) render(prog *Program, plans map[*Target]outPlan, ctxs []*file
 	}
 	modules := map[string]bool{}
 	for _, t := range prog.Deps {
-		if !opts.InPlace || !rewritten[t.Units[0]] {
-			continue
+		if !opts.InPlace || !rewritten[t.Units[0]] || translated[t.PkgPath] {
+			continue // a translated package's variant is new, beside the runtime's shims
 		}
 		res.Dropped = append(res.Dropped, droppedFiles(t)...)
 		if m := t.Module; m != nil && !modules[m.Dir] {
@@ -294,6 +301,14 @@ func dedupFindings(fs []Finding) []Finding {
 func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 	plans := map[*Target]outPlan{}
 	for _, t := range prog.Deps {
+		if translated[t.PkgPath] {
+			plan, err := translatedPlan(t, opts)
+			if err != nil {
+				return nil, err
+			}
+			plans[t] = plan
+			continue
+		}
 		// A dependency's variant stands in for it where it is (see Program.Deps).
 		plans[t] = outPlan{dir: t.Dir, path: t.PkgPath}
 	}
@@ -326,6 +341,22 @@ func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 		}
 	}
 	return plans, nil
+}
+
+// translatedPlan places the variant of a translated std package in the runtime module, beside
+// the shims: GOROOT cannot be overlaid with a package of another meaning, and every module
+// that builds variants already finds the runtime.
+func translatedPlan(t *Target, opts Options) (outPlan, error) {
+	plan := outPlan{path: SimstdPath + "/" + t.PkgPath}
+	switch {
+	case opts.RuntimeDir != "":
+		plan.dir = filepath.Join(opts.RuntimeDir, "simstd", filepath.FromSlash(t.PkgPath))
+	case opts.CheckOnly:
+		plan.dir = t.Dir // nothing is rendered
+	default:
+		return outPlan{}, fmt.Errorf("%s is translated from GOROOT into simgen's runtime module, but no runtime directory was given (Options.RuntimeDir)", t.PkgPath)
+	}
+	return plan, nil
 }
 
 func outDir(t *Target, out string, n int) (string, error) {

@@ -243,7 +243,7 @@ func targetErrors(t *Target) []string {
 			}
 		}
 	}
-	if t.Module == nil && len(msgs) == 0 {
+	if t.Module == nil && !translated[t.PkgPath] && len(msgs) == 0 {
 		msgs = append(msgs, fmt.Sprintf("%s: package %s is not inside a module; simgen writes variants into the package's module, so run it inside one (go mod init)", t.Dir, t.PkgPath))
 	}
 	return msgs

@@ -35,6 +35,16 @@ func variantBuild(res *rewrite.Result) (flags, env []string, err error) {
 	return b.Flags, b.Env, nil
 }
 
+// runtimeRoot returns the directory of the runtime module the variants built in the current
+// directory's module use (see buildenv.RuntimeRoot).
+func runtimeRoot() (string, error) {
+	cache, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	return buildenv.RuntimeRoot(buildenv.Config{Runtime: runtimesrc.Runtime, Cache: cache})
+}
+
 // registerNative adds the --native flag.
 func registerNative(cmd *cobra.Command, native *[]string) {
 	cmd.Flags().StringSliceVar(native, "native", nil, "dependencies to leave native (import paths; p/... for p and below): they run outside the simulation, on real goroutines and the real clock")

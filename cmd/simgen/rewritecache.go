@@ -36,11 +36,16 @@ func generateCached(cfg genConfig, opts rewrite.Options, stderr io.Writer) (*cac
 		return nil, err
 	}
 	dir = filepath.Join(dir, "rewrite")
+	if opts.InPlace && !opts.CheckOnly {
+		if opts.RuntimeDir, err = runtimeRoot(); err != nil {
+			return nil, err
+		}
+	}
 	key, ok, err := rwcache.Key(rwcache.Config{
 		Patterns: cfg.patterns,
 		Tags:     append([]string{rewrite.SimTag}, cfg.tags...),
 		Options: []string{"deps=" + strconv.FormatBool(cfg.deps), fmt.Sprintf("native=%q", cfg.native),
-			fmt.Sprintf("inplace=%v allow=%v", opts.InPlace, opts.Allow)},
+			fmt.Sprintf("inplace=%v allow=%v runtime=%q", opts.InPlace, opts.Allow, opts.RuntimeDir)},
 	})
 	if err != nil || !ok {
 		// The packages do not list cleanly (the rewrite reports why) or the key cannot be

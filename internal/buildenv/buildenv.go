@@ -86,6 +86,18 @@ func finish(cfg Config, b *Build, overlay map[string]string) (*Build, error) {
 	if len(overlay) == 0 {
 		return b, nil
 	}
+	for file, repl := range overlay {
+		// The go command builds a package the overlay alone provides (a translated std
+		// package in the runtime), but go vet, which go test runs, enters its directory.
+		if repl == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Dir(file)); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				return nil, fmt.Errorf("creating the directory of %s for go vet: %w", file, err)
+			}
+		}
+	}
 	data, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
 	if err != nil {
 		return nil, err
@@ -382,4 +394,63 @@ func Dependency(cfg Config) (found bool, module string, err error) {
 	}
 	path := mf.Module.Mod.Path
 	return path == ModulePath || requires(mf.Require, ModulePath), path, nil
+}
+
+// RuntimeRoot returns the directory of the runtime module the variants of cfg.Dir's module
+// or workspace build against, extracting the runtime when the module does not bring its own:
+// the module itself when it is simgen, a directory replacing simgen, or the runtime extracted
+// from cfg.Runtime (where Prepare will point the go command). Files that belong to the runtime
+// but are generated per build (translated std packages) go under it through the overlay.
+func RuntimeRoot(cfg Config) (string, error) {
+	env, err := readGoEnv(cfg)
+	if err != nil {
+		return "", err
+	}
+	var replace []*modfile.Replace
+	switch {
+	case env.GOWORK != "" && env.GOWORK != "off":
+		data, err := os.ReadFile(env.GOWORK)
+		if err != nil {
+			return "", err
+		}
+		wf, err := modfile.ParseWork(env.GOWORK, data, nil)
+		if err != nil {
+			return "", err
+		}
+		root := filepath.Dir(env.GOWORK)
+		for _, u := range wf.Use {
+			if dir := absPath(root, u.Path); modulePathOf(dir) == ModulePath {
+				return dir, nil
+			}
+		}
+		replace, env.GOMOD = wf.Replace, env.GOWORK
+	case env.GOMOD != "" && env.GOMOD != os.DevNull:
+		data, err := os.ReadFile(env.GOMOD)
+		if err != nil {
+			return "", err
+		}
+		mf, err := modfile.Parse(env.GOMOD, data, nil)
+		if err != nil {
+			return "", err
+		}
+		if mf.Module != nil && mf.Module.Mod.Path == ModulePath {
+			return filepath.Dir(env.GOMOD), nil
+		}
+		replace = mf.Replace
+	}
+	for _, r := range replace {
+		if r.Old.Path != ModulePath {
+			continue
+		}
+		if r.New.Version != "" {
+			return "", fmt.Errorf("%s replaces %s with module %s@%s, whose directory is in the module cache, which variants cannot add files to; replace it with a directory instead",
+				env.GOMOD, ModulePath, r.New.Path, r.New.Version)
+		}
+		return absPath(filepath.Dir(env.GOMOD), r.New.Path), nil
+	}
+	dir, err := extractRuntime(cfg.Runtime, cfg.Cache)
+	if err != nil {
+		return "", fmt.Errorf("writing simgen's runtime to its cache: %w", err)
+	}
+	return dir, nil
 }

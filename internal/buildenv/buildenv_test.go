@@ -101,3 +101,33 @@ func write(t *testing.T, path, data string) {
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o777))
 	require.NoError(t, os.WriteFile(path, []byte(data), 0o666))
 }
+
+// TestRuntimeRoot checks where the runtime module of a build is: the one Prepare extracts for
+// an ordinary module, the module itself when it is simgen, and the directory replacing simgen.
+func TestRuntimeRoot(t *testing.T) {
+	root := t.TempDir()
+	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOPROXY=off")
+	cache := filepath.Join(root, "cache")
+
+	plain := filepath.Join(root, "plain")
+	write(t, filepath.Join(plain, "go.mod"), "module example.com/plain\n\ngo 1.22\n")
+	got, err := RuntimeRoot(Config{Dir: plain, Env: env, Runtime: simgen.Runtime, Cache: cache})
+	require.NoError(t, err)
+	b, err := Prepare(Config{Dir: plain, Env: env, Runtime: simgen.Runtime, Cache: cache})
+	require.NoError(t, err)
+	assert.Equal(t, b.Runtime, got, "the runtime Prepare points the go command at")
+
+	self := filepath.Join(root, "self")
+	write(t, filepath.Join(self, "go.mod"), "module "+ModulePath+"\n\ngo 1.26\n")
+	got, err = RuntimeRoot(Config{Dir: self, Env: env, Runtime: simgen.Runtime, Cache: cache})
+	require.NoError(t, err)
+	assert.Equal(t, self, got)
+
+	fork := filepath.Join(root, "fork")
+	write(t, filepath.Join(fork, "go.mod"), "module "+ModulePath+"\n\ngo 1.26\n")
+	user := filepath.Join(root, "user")
+	write(t, filepath.Join(user, "go.mod"), "module example.com/user\n\ngo 1.26\n\nrequire "+ModulePath+" v0.0.0\n\nreplace "+ModulePath+" => ../fork\n")
+	got, err = RuntimeRoot(Config{Dir: user, Env: env, Runtime: simgen.Runtime, Cache: cache})
+	require.NoError(t, err)
+	assert.Equal(t, fork, got)
+}

@@ -239,9 +239,10 @@ func TestSweepStopsAtSmallestFailure(t *testing.T) {
 	}
 }
 
-// Seeds running after the failing one are killed, not waited for.
+// Seeds running after the failing one are killed, not waited for. Seed 2 fails only after
+// 5 s, so that seed 3, started with it, has recorded its start even on a loaded machine.
 func TestSweepKillsLaterSeeds(t *testing.T) {
-	run := sweepHelper(t, t.Context(), Set{Range: Range{1, 10}}, 3, false, []string{"HELPER_FAIL=2", "HELPER_SLOW=2:100ms,3:1h,4:1h"})
+	run := sweepHelper(t, t.Context(), Set{Range: Range{1, 10}}, 3, false, []string{"HELPER_FAIL=2", "HELPER_SLOW=2:5s,3:1h,4:1h"})
 	require.Less(t, run.wall, 10*time.Minute, "seeds 3 and 4 sleep an hour unless killed")
 	require.Equal(t, []uint64{1, 2}, seedsOf(run.records))
 	require.Contains(t, run.started, uint64(3))

@@ -6,6 +6,7 @@ package main
 
 import (
 	_ "github.com/cenkalti/backoff/v4"
+	_ "github.com/hashicorp/raft"
 	_ "go.etcd.io/raft/v3"
 	_ "go.etcd.io/raft/v3/rafttest"
 	_ "go.uber.org/ratelimit"

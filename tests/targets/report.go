@@ -49,10 +49,31 @@ func row(r Result) []string {
 	case r.Sim.Timeout:
 		notes = append(notes, fmt.Sprintf("simulated sweep: timeout, %d seeds reported", r.Seeds))
 	}
+	if known, unexplained := r.explained(); known+unexplained > 0 {
+		notes = append(notes, fmt.Sprintf("simulated failures (below): %d known, %d unexplained", known, unexplained))
+	}
 	if r.Warnings > 0 {
 		notes = append(notes, fmt.Sprintf("simgen warnings (constructs left native): %d", r.Warnings))
 	}
 	return []string{t.Name, r.Version, native, sim, seeds, wall(r.Native), wall(r.Sim), det, strings.Join(notes, "; ")}
+}
+
+// explained counts the tests that failed simulated, on any seed, whose reason is known and
+// those whose reason is not.
+func (r Result) explained() (known, unexplained int) {
+	seen := map[string]bool{}
+	for _, f := range r.Sim.Failures {
+		if seen[f.Test] {
+			continue
+		}
+		seen[f.Test] = true
+		if _, ok := r.Target.Known[f.Test]; ok {
+			known++
+		} else {
+			unexplained++
+		}
+	}
+	return known, unexplained
 }
 
 func counts(o Outcome) string {
@@ -117,7 +138,11 @@ func writeFailures(w io.Writer, results []Result, bullet, quote string) {
 			lines = append(lines, fmt.Sprintf("native %s%s%s: %s", quote, f.Test, quote, f.Reason))
 		}
 		for _, f := range r.Sim.Failures {
-			lines = append(lines, fmt.Sprintf("simulated %s%s%s, %s on seeds %s: %s", quote, f.Test, quote, f.Kind, seedList(f.Seeds), f.Reason))
+			l := fmt.Sprintf("simulated %s%s%s, %s on seeds %s: %s", quote, f.Test, quote, f.Kind, seedList(f.Seeds), f.Reason)
+			if why, ok := r.Target.Known[f.Test]; ok {
+				l += "; known: " + why
+			}
+			lines = append(lines, l)
 		}
 		if len(lines) == 0 {
 			continue

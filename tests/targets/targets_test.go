@@ -161,3 +161,26 @@ func TestMergeSweep(t *testing.T) {
 		{Test: "TestB", Kind: "panic", Reason: "panic: x [go test itself passed this test on seed 1]", Seeds: []uint64{1}},
 	}, sim.Failures)
 }
+
+// TestKnownFailures checks that a failure listed in Target.Known is printed with its reason
+// and counted as known, and one that is not is counted as unexplained, once per test however
+// many kinds or seeds it failed on.
+func TestKnownFailures(t *testing.T) {
+	r := Result{
+		Target: Target{Name: "t", Seeds: "1-2", Known: map[string]string{"TestA": "the reason"}},
+		Sim: Outcome{Tests: map[string]string{"TestA": "fail", "TestB": "fail"}, Failures: []Failure{
+			{Test: "TestA", Kind: "test", Reason: "boom", Seeds: []uint64{1}},
+			{Test: "TestA", Kind: "deadlock", Reason: "stuck", Seeds: []uint64{2}},
+			{Test: "TestB", Kind: "test", Reason: "bang", Seeds: []uint64{2}},
+		}},
+		Seeds: 2,
+	}
+	known, unexplained := r.explained()
+	assert.Equal(t, 1, known)
+	assert.Equal(t, 1, unexplained)
+	var out bytes.Buffer
+	WriteText(&out, []Result{r})
+	assert.Contains(t, out.String(), "1 known, 1 unexplained")
+	assert.Contains(t, out.String(), "simulated TestA, test on seeds 1: boom; known: the reason")
+	assert.Contains(t, out.String(), "simulated TestB, test on seeds 2: bang\n")
+}
