@@ -69,6 +69,7 @@ var rewrites = []rewriteStep{
 	{"tests", rewriteTests},
 	{"subtests", rewriteSubtests},
 	{"ctxbridge", rewriteCtxBridge},
+	{"stdhooks", rewriteStdHooks},
 	{"buildtag", rewriteBuildTags},
 	{"gogenerate", rewriteGoGenerate},
 }
@@ -231,6 +232,11 @@ func (res *Result) render(prog *Program, plans map[*Target]outPlan, ctxs []*file
 	rewritten := map[*packages.Package]bool{}
 	for _, c := range ctxs {
 		rewritten[c.pkg] = true
+	}
+	for _, t := range prog.Deps {
+		if hook := stdHookFile(t.PkgPath); hook != nil && translated[t.PkgPath] && rewritten[t.Units[0]] {
+			res.Files = append(res.Files, File{Path: filepath.Join(plans[t].dir, "zz_simgen_hooks.go"), Data: hook})
+		}
 	}
 	modules := map[string]bool{}
 	for _, t := range prog.Deps {

@@ -1,0 +1,95 @@
+package rewrite
+
+import (
+	"embed"
+	"go/parser"
+	"go/token"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+)
+
+// stdHookFiles holds, per translated std package, a file added to its variant: functions the
+// hooks below call, written against the package's unexported API of the Go release simgen is
+// tested with (tests/stdnet traces every hook, so a release that changes them fails there).
+//
+//go:embed stdhooks
+var stdHookFiles embed.FS
+
+// stdHooks maps a translated std package to the calls inserted at the start of some of its
+// functions (keyed "(*Recv).name" or "name"): trace events at the points a request and its
+// response pass, so the timeline shows a call that crosses a partition.
+var stdHooks = map[string]struct {
+	file  string            // in stdHookFiles
+	calls map[string]string // function -> the call statement inserted first in its body
+}{
+	"net/rpc": {file: "stdhooks/net_rpc.go", calls: map[string]string{
+		"(*Client).send":         "simgenTraceCall(client, call)",
+		"(*Call).done":           "simgenTraceDone(call)",
+		"(*service).call":        "simgenTraceServe(req, codec)",
+		"(*Server).sendResponse": "simgenTraceRespond(req, codec, errmsg)",
+	}},
+}
+
+// rewriteStdHooks inserts the hook calls of a translated std package.
+func rewriteStdHooks(c *fileCtx) {
+	hooks, ok := stdHooks[c.pkg.PkgPath]
+	if !ok || !translated[c.pkg.PkgPath] {
+		return
+	}
+	for _, d := range c.file.Decls {
+		fd, ok := d.(*dst.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		call, ok := hooks.calls[funcKey(fd)]
+		if !ok {
+			continue
+		}
+		expr, err := parser.ParseExpr(call)
+		if err != nil {
+			panic("rewrite: bad hook " + call + ": " + err.Error()) // a bug in stdHooks
+		}
+		x, err := decorator.NewDecorator(token.NewFileSet()).DecorateNode(expr)
+		if err != nil {
+			panic("rewrite: hook " + call + ": " + err.Error())
+		}
+		stmt := &dst.ExprStmt{X: x.(dst.Expr)}
+		fd.Body.List = append([]dst.Stmt{stmt}, fd.Body.List...)
+	}
+}
+
+// funcKey names fd as stdHooks does: "(*Recv).name", "(Recv).name" or "name".
+func funcKey(fd *dst.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	t := fd.Recv.List[0].Type
+	star := ""
+	if s, ok := t.(*dst.StarExpr); ok {
+		star, t = "*", s.X
+	}
+	if ix, ok := t.(*dst.IndexExpr); ok {
+		t = ix.X
+	}
+	id, ok := t.(*dst.Ident)
+	if !ok {
+		return fd.Name.Name
+	}
+	return "(" + star + id.Name + ")." + fd.Name.Name
+}
+
+// stdHookFile returns the file added to the variant of the translated std package path, or nil.
+func stdHookFile(path string) []byte {
+	hooks, ok := stdHooks[path]
+	if !ok {
+		return nil
+	}
+	data, err := stdHookFiles.ReadFile(hooks.file)
+	if err != nil {
+		panic("rewrite: " + err.Error()) // embedded above
+	}
+	// The runtime module has no go line: state the version the file needs (any).
+	return []byte(strings.Replace(Header+"\n\n"+string(data), "//go:build ignore\n", "//go:build "+minVersion+"\n", 1))
+}
