@@ -87,7 +87,8 @@ var Targets = []Target{
 	{Name: "etcd raft/v3 rafttest", Module: "go.etcd.io/raft/v3", Pkgs: []string{"./rafttest"}, Seeds: "1-20", Determinism: true,
 		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
 	{Name: "uber ratelimit", Module: "go.uber.org/ratelimit", Pkgs: []string{"."}, Seeds: "1-20",
-		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
+		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"},
+		Known: knownRatelimitRaces},
 	{Name: "cenkalti backoff/v4", Module: "github.com/cenkalti/backoff/v4", Pkgs: []string{"."}, Seeds: "1-20",
 		Adapt: Adaptation{GoLine: "1.23", Why: "range over a channel in go1.18 files"}},
 	{Name: "hashicorp/raft", Module: "github.com/hashicorp/raft", Pkgs: []string{"."}, Seeds: "1-20", Determinism: true,
@@ -103,6 +104,20 @@ var Targets = []Target{
 				"100ms heartbeat timeout, so the restarted follower campaigns (natively: 1 of 80 runs with -cpu 1,2)",
 		}},
 }
+
+// knownRatelimitRaces are ratelimit's tests that deadlock simulated on some seeds, all for one
+// race in its test harness, reproduced natively for TestSlack (go test -race -cpu 1,2,4
+// -count=10 hangs in clock.(*Mock).Sleep called from mutexLimiter.Take).
+var knownRatelimitRaces = func() map[string]string {
+	why := "race in the test harness: goWait waits for a goroutine to start, not to reach " +
+		"clock.After or Take's Sleep, so the test's clock.Add can run first; the goroutine then " +
+		"waits on the mock clock past its final time and wg.Wait never returns"
+	m := map[string]string{}
+	for _, t := range []string{"TestDelayedRateLimiter", "TestInitial", "TestMaxSlack", "TestPer", "TestRateLimiter", "TestSlack"} {
+		m[t] = why
+	}
+	return m
+}()
 
 // FastTargets is the subset make test runs: the three x/sync packages over seeds 1-3.
 func FastTargets() []Target {
