@@ -64,8 +64,6 @@ func checkFile(c *fileCtx) {
 			}
 		case *ast.CallExpr:
 			c.checkForeignChans(n)
-		case *ast.FuncDecl:
-			c.checkChanMethod(n)
 		case *ast.TypeSwitchStmt:
 			c.checkChanDirections(n)
 		case *ast.StructType:
@@ -356,27 +354,6 @@ func mentionsChan(t types.Type, seen map[types.Type]bool) bool {
 		}
 	}
 	return false
-}
-
-// checkChanMethod reports methods declared on channel types: the variant's channel types are
-// pointer types, which cannot have methods.
-func (c *fileCtx) checkChanMethod(fd *ast.FuncDecl) {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return
-	}
-	t := c.info.TypeOf(fd.Recv.List[0].Type)
-	if t == nil {
-		return
-	}
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if _, ok := t.Underlying().(*types.Chan); !ok {
-		return
-	}
-	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(fd.Pos(), false), What: "method " + fd.Name.Name + " on channel type " + t.String(),
-		Why: "the variant's channel types are pointers to simstd.Chan, and Go does not allow methods on named pointer types",
-		Fix: "declare the methods on a struct type holding the channel", Binding: true})
 }
 
 // checkEmbeddedChan reports embedded fields of named channel types: Go does not allow

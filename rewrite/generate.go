@@ -62,6 +62,7 @@ var rewrites = []rewriteStep{
 	{"imports", rewriteImports},
 	{"runtime", rewriteRuntime},
 	{"chan", rewriteChans},
+	{"chanmethods", rewriteChanMethods},
 	{"select", rewriteSelect},
 	{"gostmt", rewriteGo},
 	{"maprange", rewriteMapRange},

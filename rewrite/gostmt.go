@@ -44,6 +44,10 @@ func (c *fileCtx) goStmt(g *dst.GoStmt) dst.Stmt {
 		lit.Body = &dst.BlockStmt{List: []dst.Stmt{simstdGo(&dst.FuncLit{Type: nullary(), Body: body})}}
 		return &dst.ExprStmt{X: call}
 	}
+	if repl := c.namedChanMethodCall(call); repl != nil {
+		// as rewriteChanMethods does, whichever runs first: the receiver is an argument
+		call = repl
+	}
 	b := &goBinder{c: c}
 	fun := b.fun(call)
 	args := b.args(call)

@@ -80,7 +80,7 @@ var noGoModDeps = []string{
 var Targets = []Target{
 	{Name: "x/sync errgroup", Module: "golang.org/x/sync", Pkgs: []string{"./errgroup"}, Seeds: "1-20"},
 	{Name: "x/sync semaphore", Module: "golang.org/x/sync", Pkgs: []string{"./semaphore"}, Seeds: "1-20",
-		Adapt: Adaptation{Drop: []string{"semaphore/semaphore_bench_test.go"}, Why: "methods on a named channel type in a benchmark-only file"}},
+		Adapt: Adaptation{Drop: []string{"semaphore/semaphore_bench_test.go"}, Why: "a named channel type with methods used through an interface, in a benchmark-only file"}},
 	{Name: "x/sync singleflight", Module: "golang.org/x/sync", Pkgs: []string{"./singleflight"}, Seeds: "1-20"},
 	{Name: "etcd raft/v3", Module: "go.etcd.io/raft/v3", Pkgs: []string{"."}, Seeds: "1-20", Determinism: true,
 		Adapt: Adaptation{Native: noGoModDeps, Why: "variants of dependencies without go.mod (go1.16) do not compile"}},
