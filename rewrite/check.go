@@ -11,7 +11,7 @@ import (
 // unsupportedImports are standard packages that block or start goroutines inside the standard
 // library, where the simulation cannot reach them.
 var unsupportedImports = map[string]string{
-	"net/http":     "it starts goroutines and blocks on native network connections and channels inside the standard library",
+	"net/http":     "it starts goroutines and blocks on native network connections and channels inside the standard library; simgen test and run simulate it by translating its source from GOROOT, but gen and --native leave it native",
 	"net/rpc":      "it starts goroutines and blocks on native connections and channels inside the standard library; simgen test and run simulate it by translating its source from GOROOT, but gen and --native leave it native",
 	"net/smtp":     "it blocks on native network connections",
 	"os/exec":      "it starts goroutines and waits for real processes",

@@ -45,6 +45,38 @@ var shimmed = map[string]bool{
 var translated = map[string]bool{
 	"net/rpc":         true,
 	"net/rpc/jsonrpc": true,
+
+	"net/http":                     true,
+	"net/http/httptest":            true,
+	"net/http/internal":            true,
+	"net/http/internal/ascii":      true,
+	"net/http/internal/httpcommon": true,
+	"net/http/internal/testcert":   true,
+	// net/http's vendored dependencies: a package outside std cannot import them by these paths
+	"vendor/golang.org/x/net/http/httpguts":    true,
+	"vendor/golang.org/x/net/http/httpproxy":   true,
+	"vendor/golang.org/x/net/http2/hpack":      true,
+	"vendor/golang.org/x/net/idna":             true,
+	"vendor/golang.org/x/text/secure/bidirule": true,
+	"vendor/golang.org/x/text/transform":       true,
+	"vendor/golang.org/x/text/unicode/bidi":    true,
+	"vendor/golang.org/x/text/unicode/norm":    true,
+}
+
+// stdStubs maps std-internal packages that translated packages import, and that cannot be
+// translated themselves (they reach into the runtime), to simgen's stand-ins with the part of
+// their API the translated packages use.
+var stdStubs = map[string]string{
+	"internal/godebug": SimstdPath + "/internal/stdstub/godebug",
+}
+
+// translatedPath is the import path of the variant of the translated std package path.
+func translatedPath(path string) string {
+	if rest, ok := strings.CutPrefix(path, "vendor/"); ok {
+		// a path element "vendor" would make the go command look for a vendor directory
+		return SimstdPath + "/internal/vendored/" + rest
+	}
+	return SimstdPath + "/" + path
 }
 
 // stdTyped lists the shimmed packages whose API keeps std's types: their types are aliases of
@@ -74,6 +106,9 @@ func (m *pathMap) mapPath(path string) string {
 	}
 	if shimmed[path] {
 		return SimstdPath + "/" + path
+	}
+	if stub, ok := stdStubs[path]; ok {
+		return stub
 	}
 	return path
 }

@@ -354,10 +354,10 @@ func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 // the shims: GOROOT cannot be overlaid with a package of another meaning, and every module
 // that builds variants already finds the runtime.
 func translatedPlan(t *Target, opts Options) (outPlan, error) {
-	plan := outPlan{path: SimstdPath + "/" + t.PkgPath}
+	plan := outPlan{path: translatedPath(t.PkgPath)}
 	switch {
 	case opts.RuntimeDir != "":
-		plan.dir = filepath.Join(opts.RuntimeDir, "simstd", filepath.FromSlash(t.PkgPath))
+		plan.dir = filepath.Join(opts.RuntimeDir, filepath.FromSlash(strings.TrimPrefix(plan.path, runtimeModule+"/")))
 	case opts.CheckOnly:
 		plan.dir = t.Dir // nothing is rendered
 	default:

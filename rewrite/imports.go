@@ -15,10 +15,11 @@ func rewriteImports(c *fileCtx) {
 		switch n := n.(type) {
 		case *dst.Ident:
 			if n.Path != "" {
-				n.Path = c.paths.mapPath(n.Path)
+				n.Path = c.paths.mapPath(c.vendored(n.Path))
 			}
 		case *dst.ImportSpec:
 			path, err := strconv.Unquote(n.Path.Value)
+			path = c.vendored(path)
 			if err == nil {
 				if mapped := c.paths.mapPath(path); mapped != path {
 					n.Path.Value = strconv.Quote(mapped)
@@ -27,4 +28,13 @@ func rewriteImports(c *fileCtx) {
 		}
 		return true
 	})
+}
+
+// vendored returns the std package path of path as imported by a translated std package:
+// std source imports its vendored packages by their module paths.
+func (c *fileCtx) vendored(path string) string {
+	if translated[c.pkg.PkgPath] && translated["vendor/"+path] {
+		return "vendor/" + path
+	}
+	return path
 }

@@ -32,10 +32,35 @@ var stdHooks = map[string]struct {
 	}},
 }
 
-// rewriteStdHooks inserts the hook calls of a translated std package.
+// rewriteStdHooks adapts the files of a translated std package: it drops their //go:linkname
+// directives, which promise std's symbols to other packages (the variant is another package,
+// and a linkname naming a std symbol from outside std does not link), and inserts the hook
+// calls.
 func rewriteStdHooks(c *fileCtx) {
+	if !translated[c.pkg.PkgPath] {
+		return
+	}
+	// A function without a body is declared for a linkname to pull in a symbol (net/http's
+	// badRoundTrip; the translated packages have no assembly): without linknames it cannot
+	// be, so it goes too.
+	decls := c.file.Decls[:0]
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*dst.FuncDecl); ok && fd.Body == nil {
+			continue
+		}
+		decls = append(decls, d)
+	}
+	c.file.Decls = decls
+	dst.Inspect(c.file, func(n dst.Node) bool {
+		if n != nil {
+			decs := n.Decorations()
+			decs.Start = dropLinknames(decs.Start)
+			decs.End = dropLinknames(decs.End)
+		}
+		return true
+	})
 	hooks, ok := stdHooks[c.pkg.PkgPath]
-	if !ok || !translated[c.pkg.PkgPath] {
+	if !ok {
 		return
 	}
 	for _, d := range c.file.Decls {
@@ -58,6 +83,16 @@ func rewriteStdHooks(c *fileCtx) {
 		stmt := &dst.ExprStmt{X: x.(dst.Expr)}
 		fd.Body.List = append([]dst.Stmt{stmt}, fd.Body.List...)
 	}
+}
+
+func dropLinknames(decs dst.Decorations) dst.Decorations {
+	out := decs[:0]
+	for _, d := range decs {
+		if !strings.HasPrefix(d, "//go:linkname ") {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // funcKey names fd as stdHooks does: "(*Recv).name", "(Recv).name" or "name".

@@ -15,7 +15,7 @@ import (
 func TestStdTable(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "design.md"))
 	require.NoError(t, err)
-	row := regexp.MustCompile("(?m)^\\| `([a-z0-9/]+)` \\| (simulated|shim, std types|translated|refused) \\|$")
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9/.]+)` \\| (simulated|shim, std types|translated|refused) \\|$")
 	got := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		got[m[1]] = m[2]

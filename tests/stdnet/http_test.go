@@ -1,0 +1,62 @@
+package stdnet
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func put(t *testing.T, c *http.Client, url string) {
+	req, err := http.NewRequest(http.MethodPut, url, nil)
+	require.NoError(t, err)
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+}
+
+func get(t *testing.T, c *http.Client, url string) (string, int) {
+	resp, err := c.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var v string
+	if resp.StatusCode == http.StatusOK {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&v))
+	}
+	return v, resp.StatusCode
+}
+
+// TestHTTPKV writes and reads keys through httptest's server and the default transport's
+// pooled connections, from concurrent clients.
+func TestHTTPKV(t *testing.T) {
+	srv := httptest.NewServer(NewKV())
+	defer srv.Close()
+	c := srv.Client()
+	_, code := get(t, c, srv.URL+"/missing")
+	assert.Equal(t, http.StatusNotFound, code)
+
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			put(t, c, fmt.Sprintf("%s/k%d?v=%d", srv.URL, i, i*i))
+		}()
+	}
+	wg.Wait()
+	for i := range 4 {
+		v, code := get(t, c, fmt.Sprintf("%s/k%d", srv.URL, i))
+		assert.Equal(t, http.StatusOK, code)
+		assert.Equal(t, fmt.Sprint(i*i), v)
+	}
+	resp, err := c.Post(srv.URL+"/k0", "text/plain", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
