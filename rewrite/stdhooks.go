@@ -2,7 +2,6 @@ package rewrite
 
 import (
 	"embed"
-	"go/parser"
 	"go/token"
 	"strings"
 
@@ -22,8 +21,14 @@ var stdHookFiles embed.FS
 // response pass, so the timeline shows a call that crosses a partition.
 var stdHooks = map[string]struct {
 	file  string            // in stdHookFiles
-	calls map[string]string // function -> the call statement inserted first in its body
+	calls map[string]string // function -> the statement inserted first in its body
 }{
+	"net/http": {file: "stdhooks/net_http.go", calls: map[string]string{
+		"(*Transport).roundTrip":      "defer simgenTraceRoundTrip(req)(&err)",
+		"(*persistConn).readResponse": "defer simgenTraceResponse(rc.treq.Request, &resp, &err)",
+		"(serverHandler).ServeHTTP":   "simgenTraceServe(req)",
+		"(*response).finishRequest":   "simgenTraceRespond(w)",
+	}},
 	"net/rpc": {file: "stdhooks/net_rpc.go", calls: map[string]string{
 		"(*Client).send":         "simgenTraceCall(client, call)",
 		"(*Call).done":           "simgenTraceDone(call)",
@@ -72,16 +77,7 @@ func rewriteStdHooks(c *fileCtx) {
 		if !ok {
 			continue
 		}
-		expr, err := parser.ParseExpr(call)
-		if err != nil {
-			panic("rewrite: bad hook " + call + ": " + err.Error()) // a bug in stdHooks
-		}
-		x, err := decorator.NewDecorator(token.NewFileSet()).DecorateNode(expr)
-		if err != nil {
-			panic("rewrite: hook " + call + ": " + err.Error())
-		}
-		stmt := &dst.ExprStmt{X: x.(dst.Expr)}
-		fd.Body.List = append([]dst.Stmt{stmt}, fd.Body.List...)
+		fd.Body.List = append([]dst.Stmt{hookStmt(call)}, fd.Body.List...)
 	}
 }
 
@@ -93,6 +89,17 @@ func dropLinknames(decs dst.Decorations) dst.Decorations {
 		}
 	}
 	return out
+}
+
+// hookStmt parses the statement src of a hook.
+func hookStmt(src string) dst.Stmt {
+	f, err := decorator.ParseFile(token.NewFileSet(), "hook.go", "package p\nfunc _() {\n"+src+"\n}\n", 0)
+	if err != nil {
+		panic("rewrite: bad hook " + src + ": " + err.Error()) // a bug in stdHooks
+	}
+	stmt := f.Decls[0].(*dst.FuncDecl).Body.List[0]
+	stmt.Decorations().Before, stmt.Decorations().After = dst.NewLine, dst.NewLine
+	return stmt
 }
 
 // funcKey names fd as stdHooks does: "(*Recv).name", "(Recv).name" or "name".
