@@ -60,3 +60,23 @@ func TestHTTPKV(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 }
+
+// TestHTTPSAndHTTP2 serves the store over TLS, with HTTP/1.1 and with HTTP/2 (crypto/tls runs
+// natively, on the simulated connections).
+func TestHTTPSAndHTTP2(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(NewKV())
+		srv.EnableHTTP2 = h2
+		srv.StartTLS()
+		c := srv.Client()
+		put(t, c, srv.URL+"/k?v=tls")
+		resp, err := c.Get(srv.URL + "/k")
+		require.NoError(t, err)
+		var v string
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&v))
+		resp.Body.Close()
+		assert.Equal(t, "tls", v)
+		assert.Equal(t, h2, resp.ProtoMajor == 2, "HTTP/2: %v, got %s", h2, resp.Proto)
+		srv.Close()
+	}
+}
