@@ -1,6 +1,9 @@
 package stdnet
 
 import (
+	"net"
+	"net/http"
+	"net/rpc"
 	"testing"
 	"time"
 
@@ -68,4 +71,24 @@ func TestConcurrentCandidates(t *testing.T) {
 		}
 		assert.LessOrEqual(t, winners, 1, "term %d", term)
 	}
+}
+
+// TestRPCOverHTTP serves the voter through net/http (rpc.Server is an http.Handler that
+// hijacks CONNECT requests) and calls it with rpc.DialHTTPPath.
+func TestRPCOverHTTP(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer lis.Close()
+	srv := rpc.NewServer()
+	require.NoError(t, srv.RegisterName("Voter", &Voter{votedFor: -1}))
+	go http.Serve(lis, srv)
+	c, err := rpc.DialHTTPPath("tcp", lis.Addr().String(), "/rpc")
+	require.NoError(t, err)
+	defer c.Close()
+	var reply VoteReply
+	require.NoError(t, c.Call("Voter.RequestVote", VoteArgs{Term: 1, Candidate: 2}, &reply))
+	assert.True(t, reply.Granted)
+	var second VoteReply // gob leaves zero fields of a reused reply as they were
+	require.NoError(t, c.Call("Voter.RequestVote", VoteArgs{Term: 1, Candidate: 3}, &second))
+	assert.False(t, second.Granted, "one vote per term")
 }
