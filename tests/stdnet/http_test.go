@@ -1,12 +1,16 @@
 package stdnet
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,4 +83,52 @@ func TestHTTPSAndHTTP2(t *testing.T) {
 		assert.Equal(t, h2, resp.ProtoMajor == 2, "HTTP/2: %v, got %s", h2, resp.Proto)
 		srv.Close()
 	}
+}
+
+// TestHTTPShutdown shuts a server down gracefully while a request is in flight: Shutdown waits
+// for it, Serve returns http.ErrServerClosed, and new requests are refused.
+func TestHTTPShutdown(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	inHandler, release := make(chan struct{}), make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(inHandler)
+		<-release
+		w.Write([]byte("done"))
+	})}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
+	url := "http://" + lis.Addr().String() + "/"
+
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(url)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- result{string(b), err}
+	}()
+	<-inHandler
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(context.Background()) }()
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) before the request in flight finished", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	r := <-got
+	require.NoError(t, r.err)
+	assert.Equal(t, "done", r.body)
+	assert.NoError(t, <-shut)
+	assert.ErrorIs(t, <-served, http.ErrServerClosed)
+	_, err = http.Get(url)
+	assert.Error(t, err, "a shut down server refuses connections")
 }

@@ -3,7 +3,9 @@
 package stdnet
 
 import (
+	"errors"
 	"net"
+	"net/rpc"
 	"syscall"
 	"testing"
 	"time"
@@ -79,4 +81,37 @@ func TestPartitionedCalls(t *testing.T) {
 		assert.Empty(t, errs)
 		assert.Equal(t, 3, votes, "healed: every vote again")
 	})
+}
+
+// TestKilledServer kills the machine serving votes while a client is connected: the client's
+// connection is reset, as when a server process dies (the call fails with ECONNRESET, or with
+// rpc.ErrShutdown once the client has seen the reset), new connections are refused while it
+// is down, and calls succeed again after it restarts.
+func TestKilledServer(t *testing.T) {
+	up := make(chan error, 1)
+	srv := simstd.NewNode("srv", func() {
+		_, err := Start(1, ":7000")
+		up <- err
+	})
+	require.NoError(t, <-up)
+	cli, err := Start(0, ":7001")
+	require.NoError(t, err)
+	defer cli.Close()
+	const timeout = 5 * time.Second
+	_, err = cli.RequestVote("srv:7000", VoteArgs{Term: 1}, timeout)
+	require.NoError(t, err)
+
+	srv.Kill()
+	_, err = cli.RequestVote("srv:7000", VoteArgs{Term: 2}, timeout)
+	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, rpc.ErrShutdown) {
+		t.Errorf("call to a killed server: want ECONNRESET or rpc.ErrShutdown, got %v", err)
+	}
+	_, err = cli.RequestVote("srv:7000", VoteArgs{Term: 2}, timeout)
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED, "dialing a machine whose server is down")
+
+	srv.Restart()
+	require.NoError(t, <-up)
+	reply, err := cli.RequestVote("srv:7000", VoteArgs{Term: 3, Candidate: 0}, timeout)
+	require.NoError(t, err, "after the restart")
+	assert.True(t, reply.Granted)
 }
