@@ -31,7 +31,6 @@ var unsupportedFuncs = map[string]string{
 	"(reflect.Value).TrySend":   "it sends on a native channel, but the variant's channels are simstd.Chan values",
 	"(reflect.Value).TryRecv":   "it receives from a native channel, but the variant's channels are simstd.Chan values",
 	"(reflect.Value).Close":     "it closes a native channel, but the variant's channels are simstd.Chan values",
-	"io.Pipe":                   "it blocks on native channels and mutexes inside the standard library",
 	"runtime.LockOSThread":      "simulated goroutines do not own OS threads",
 	"(*testing.common).Context": "the context's Done channel is a native channel (t.Context on a *testing.T or testing.TB is supported, through simstd/context.TestContext)",
 }

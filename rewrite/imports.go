@@ -14,7 +14,9 @@ func rewriteImports(c *fileCtx) {
 	dst.Inspect(c.file, func(n dst.Node) bool {
 		switch n := n.(type) {
 		case *dst.Ident:
-			if n.Path != "" {
+			if shim, ok := redirected[n.Path+"."+n.Name]; ok {
+				n.Path = shim
+			} else if n.Path != "" {
 				n.Path = c.paths.mapPath(c.vendored(n.Path))
 			}
 		case *dst.ImportSpec:
@@ -28,6 +30,14 @@ func rewriteImports(c *fileCtx) {
 		}
 		return true
 	})
+}
+
+// redirected maps std declarations, of packages that are otherwise passed through, to the
+// simstd packages that simulate them: io.Pipe blocks on native channels.
+var redirected = map[string]string{
+	"io.Pipe":       SimstdPath + "/iopipe",
+	"io.PipeReader": SimstdPath + "/iopipe",
+	"io.PipeWriter": SimstdPath + "/iopipe",
 }
 
 // vendored returns the std package path of path as imported by a translated std package:

@@ -44,6 +44,9 @@ func (c *fileCtx) importNames() map[string]string {
 	for p := range shimmed {
 		names[SimstdPath+"/"+p] = shimName(p)
 	}
+	for _, p := range redirected {
+		names[p] = shimName(p)
+	}
 	for _, imp := range c.pkg.Types.Imports() {
 		names[c.paths.mapPath(imp.Path())] = imp.Name()
 	}

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,4 +134,35 @@ func TestHTTPShutdown(t *testing.T) {
 	assert.ErrorIs(t, <-served, http.ErrServerClosed)
 	_, err = http.Get(url)
 	assert.Error(t, err, "a shut down server refuses connections")
+}
+
+// TestHTTPRanges asks for two byte ranges of a served file: net/http streams the multipart
+// response through an io.Pipe from a goroutine of its own.
+func TestHTTPRanges(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "f.txt", time.Time{}, strings.NewReader("0123456789"))
+	}))
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
+	require.NoError(t, err)
+	req.Header.Set("Range", "bytes=1-2,6-8")
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusPartialContent, resp.StatusCode)
+	_, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	mr := multipart.NewReader(resp.Body, params["boundary"])
+	var parts []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		b, err := io.ReadAll(p)
+		require.NoError(t, err)
+		parts = append(parts, p.Header.Get("Content-Range")+" "+string(b))
+	}
+	assert.Equal(t, []string{"bytes 1-2/10 12", "bytes 6-8/10 678"}, parts)
 }
