@@ -49,6 +49,12 @@ func (c *fileCtx) chanMethodDecl(fd *dst.FuncDecl) {
 	if named == nil {
 		return
 	}
+	if named.TypeParams().Len() > 0 {
+		c.findings = append(c.findings, Finding{Pos: c.pos(fd), What: "method " + fn.Name() + " of generic channel type " + named.Obj().Name(),
+			Why: "the variant's channel types are pointers to simstd.Chan, which cannot have methods, and simgen turns methods of channel types into functions only for types without type parameters (//simgen:ignore cannot let it through: the variant would not compile)",
+			Fix: "declare the methods on a struct type holding the channel", Binding: true})
+		return
+	}
 	recv := fd.Recv.List[0]
 	if len(recv.Names) == 0 {
 		recv.Names = []*dst.Ident{dst.NewIdent("_")}
@@ -75,7 +81,7 @@ func (c *fileCtx) namedChanMethodCall(call *dst.CallExpr) *dst.CallExpr {
 	}
 	fn := sel.Obj().(*types.Func)
 	named := chanMethodType(fn)
-	if named == nil {
+	if named == nil || named.TypeParams().Len() > 0 {
 		return nil
 	}
 	_, ptrRecv := fn.Type().(*types.Signature).Recv().Type().(*types.Pointer)
