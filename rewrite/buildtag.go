@@ -3,7 +3,9 @@ package rewrite
 import (
 	"go/build/constraint"
 	"go/version"
-	"runtime"
+	"os"
+	"path/filepath"
+	"regexp"
 
 	"github.com/dave/dst"
 )
@@ -40,7 +42,7 @@ func rewriteBuildTags(c *fileCtx) {
 			i++ // the blank line that separated the constraint from the package clause
 		}
 	}
-	if v := c.langFloor(); v != "" {
+	if v := c.langFloor(); v != "" && version.IsValid(v) {
 		out = requireVersion(out, v)
 		dropPlusBuild = true
 	}
@@ -64,13 +66,32 @@ func (c *fileCtx) langFloor() string {
 		if v := c.info.FileVersions[c.astFile]; v != "" {
 			return version.Lang(v)
 		}
-		return version.Lang(runtime.Version())
+		return stdLang(filepath.Dir(c.filename))
 	}
 	if c.needsGo118() {
 		return minVersion
 	}
 	return ""
 }
+
+// stdLang returns the language version of the GOROOT whose source file dir holds, from its
+// internal/goversion (which every build of Go has, releases and development builds alike),
+// or "" when there is none.
+func stdLang(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if data, err := os.ReadFile(filepath.Join(d, "internal", "goversion", "goversion.go")); err == nil {
+			if m := goversionRE.FindSubmatch(data); m != nil {
+				return "go1." + string(m[1])
+			}
+			return ""
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+var goversionRE = regexp.MustCompile(`(?m)^const Version = (\d+)`)
 
 // needsGo118 reports whether the file's language version, from the module's go line and the
 // file's own //go:build goN constraint, is older than minVersion.

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -80,7 +81,7 @@ func (c *fileCtx) namedChanMethodCall(call *dst.CallExpr) *dst.CallExpr {
 		return nil
 	}
 	fn := sel.Obj().(*types.Func)
-	named := chanMethodType(fn)
+	named := c.rewrittenChanMethodType(fn)
 	if named == nil || named.TypeParams().Len() > 0 {
 		return nil
 	}
@@ -96,6 +97,7 @@ func (c *fileCtx) namedChanMethodCall(call *dst.CallExpr) *dst.CallExpr {
 	fun := &dst.Ident{Name: chanMethodFunc(named, fn.Name())}
 	if p := named.Obj().Pkg(); p.Path() != c.pkg.PkgPath {
 		fun.Path = c.paths.mapPath(p.Path())
+		c.extraImports[fun.Path] = p.Name() // the file may reach the type without importing it
 	}
 	out := &dst.CallExpr{Fun: fun, Args: append([]dst.Expr{recv}, call.Args...), Ellipsis: call.Ellipsis}
 	out.Decs = call.Decs
@@ -123,17 +125,33 @@ func chanMethodType(fn *types.Func) *types.Named {
 	return named.Origin()
 }
 
-// chanMethodFunc names the function that method m of named channel type t becomes.
-func chanMethodFunc(t *types.Named, m string) string {
-	if token.IsExported(m) {
-		return "Simgen_" + t.Obj().Name() + "_" + m
+// rewrittenChanMethodType is chanMethodType for a type of a package rewritten in this run (or
+// simstd): a native package's methods stay methods.
+func (c *fileCtx) rewrittenChanMethodType(fn *types.Func) *types.Named {
+	named := chanMethodType(fn)
+	if named == nil {
+		return nil
 	}
-	return "simgen_" + t.Obj().Name() + "_" + m
+	if p := named.Obj().Pkg(); p == nil || p.Path() != c.pkg.PkgPath && !c.paths.simulated(p.Path()) {
+		return nil
+	}
+	return named
+}
+
+// chanMethodFunc names the function that method m of named channel type t becomes.
+// The type name's length keeps names apart that underscores alone would not (type a_b,
+// method c; type a, method b_c).
+func chanMethodFunc(t *types.Named, m string) string {
+	name := fmt.Sprintf("imgen%d_%s_%s", len(t.Obj().Name()), t.Obj().Name(), m)
+	if token.IsExported(m) {
+		return "S" + name
+	}
+	return "s" + name
 }
 
 // hasChanMethods reports whether t, or the type t points to, is a named channel type with
-// methods.
-func hasChanMethods(t types.Type) bool {
+// methods, of a package rewritten in this run.
+func (c *fileCtx) hasChanMethods(t types.Type) bool {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
@@ -141,8 +159,11 @@ func hasChanMethods(t types.Type) bool {
 	if !ok || named.NumMethods() == 0 {
 		return false
 	}
-	_, ok = named.Underlying().(*types.Chan)
-	return ok
+	if _, ok := named.Underlying().(*types.Chan); !ok {
+		return false
+	}
+	p := named.Obj().Pkg()
+	return p != nil && (p.Path() == c.pkg.PkgPath || c.paths.simulated(p.Path()))
 }
 
 // checkChanMethodUses reports what rewriteChanMethods cannot express: method values and
@@ -173,25 +194,40 @@ func (c *fileCtx) checkChanMethodUses() {
 		case *ast.SelectorExpr:
 			c.checkChanMethodValue(n, called[n])
 		case *ast.AssignStmt:
-			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+			switch {
+			case n.Tok != token.ASSIGN:
+			case len(n.Lhs) == len(n.Rhs):
 				for i, r := range n.Rhs {
 					c.checkIface(r, c.info.TypeOf(n.Lhs[i]))
 				}
+			case len(n.Rhs) == 1:
+				c.checkIfaceTuple(n.Rhs[0], func(i int) types.Type { return c.info.TypeOf(n.Lhs[i]) })
 			}
 		case *ast.ValueSpec:
 			if n.Type != nil {
+				want := c.info.TypeOf(n.Type)
 				for _, v := range n.Values {
-					c.checkIface(v, c.info.TypeOf(n.Type))
+					c.checkIface(v, want)
+				}
+				if len(n.Values) == 1 && len(n.Names) > 1 {
+					c.checkIfaceTuple(n.Values[0], func(int) types.Type { return want })
 				}
 			}
 		case *ast.ReturnStmt:
 			if len(funcs) > 0 {
 				res := funcs[len(funcs)-1].Results()
-				if res.Len() == len(n.Results) {
+				switch {
+				case res.Len() == len(n.Results):
 					for i, r := range n.Results {
 						c.checkIface(r, res.At(i).Type())
 					}
+				case len(n.Results) == 1:
+					c.checkIfaceTuple(n.Results[0], func(i int) types.Type { return res.At(i).Type() })
 				}
+			}
+		case *ast.IndexExpr:
+			if m, ok := c.info.TypeOf(n.X).Underlying().(*types.Map); ok {
+				c.checkIface(n.Index, m.Key())
 			}
 		case *ast.SendStmt:
 			if ch := coreChan(c.info.TypeOf(n.Chan)); ch != nil {
@@ -202,6 +238,38 @@ func (c *fileCtx) checkChanMethodUses() {
 		}
 		return true
 	})
+	c.checkChanMethodTypeArgs()
+}
+
+// checkChanMethodTypeArgs reports a named channel type with methods passed as a type
+// argument: in the variant the type has none, so it would not satisfy a constraint with
+// methods, and generic code that stores it in an interface would not see them.
+func (c *fileCtx) checkChanMethodTypeArgs() {
+	for id, inst := range c.info.Instances {
+		if c.fset.File(id.Pos()) != c.fset.File(c.astFile.Pos()) {
+			continue
+		}
+		var tparams *types.TypeParamList
+		switch t := inst.Type.(type) {
+		case *types.Signature:
+			if fn, ok := c.info.Uses[id].(*types.Func); ok {
+				tparams = fn.Type().(*types.Signature).TypeParams()
+			}
+		case *types.Named:
+			tparams = t.Origin().TypeParams()
+		}
+		for i := range inst.TypeArgs.Len() {
+			arg := inst.TypeArgs.At(i)
+			if tparams == nil || i >= tparams.Len() || !c.hasChanMethods(arg) {
+				continue
+			}
+			// Even under any, generic code may store the value in an interface (fmt.Println(x)),
+			// where it would lose its methods.
+			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(id.Pos(), false), What: "type argument " + arg.String() + " of " + id.Name,
+				Why: "the variant's channel types are pointers to simstd.Chan, which cannot have methods; simgen turns the methods into functions, so the type would not satisfy a constraint's methods, nor keep them in an interface (//simgen:ignore cannot let it through: the variant would not compile or would differ)",
+				Fix: "declare the methods on a struct type holding the channel", Binding: true})
+		}
+	}
 }
 
 func isFunc(n ast.Node) bool {
@@ -219,7 +287,7 @@ func (c *fileCtx) checkChanMethodValue(se *ast.SelectorExpr, called bool) {
 		return
 	}
 	fn, ok := sel.Obj().(*types.Func)
-	if !ok || chanMethodType(fn) == nil {
+	if !ok || c.rewrittenChanMethodType(fn) == nil {
 		return
 	}
 	what := "method value "
@@ -242,24 +310,29 @@ func (c *fileCtx) checkIfaceArgs(call *ast.CallExpr) {
 		return
 	}
 	sig, ok := c.info.TypeOf(call.Fun).Underlying().(*types.Signature)
-	if !ok || c.tupleSpread(call) {
+	if !ok {
 		return
 	}
 	params := sig.Params()
-	for i, arg := range call.Args {
-		var pt types.Type
+	param := func(i int) types.Type {
 		switch {
 		case sig.Variadic() && i >= params.Len()-1:
-			pt = params.At(params.Len() - 1).Type()
+			pt := params.At(params.Len() - 1).Type()
 			if !call.Ellipsis.IsValid() {
 				pt = pt.(*types.Slice).Elem()
 			}
+			return pt
 		case i < params.Len():
-			pt = params.At(i).Type()
-		default:
-			continue
+			return params.At(i).Type()
 		}
-		c.checkIface(arg, pt)
+		return nil
+	}
+	if c.tupleSpread(call) { // f(g()), fmt.Println(g())
+		c.checkIfaceTuple(call.Args[0], param)
+		return
+	}
+	for i, arg := range call.Args {
+		c.checkIface(arg, param(i))
 	}
 }
 
@@ -267,6 +340,9 @@ func (c *fileCtx) checkIfaceArgs(call *ast.CallExpr) {
 // element types.
 func (c *fileCtx) checkIfaceElems(lit *ast.CompositeLit) {
 	t := c.info.TypeOf(lit)
+	if p, ok := t.(*types.Pointer); ok { // an elided &T in a literal of []*T
+		t = p.Elem()
+	}
 	if t == nil {
 		return
 	}
@@ -304,14 +380,29 @@ func (c *fileCtx) checkIfaceElems(lit *ast.CompositeLit) {
 // receives it: in the variant that type has no methods, so the interface would not hold the
 // same dynamic type (and for one with methods, the variant would not compile).
 func (c *fileCtx) checkIface(e ast.Expr, want types.Type) {
+	c.checkIfaceType(e.Pos(), c.info.TypeOf(e), want)
+}
+
+// checkIfaceTuple checks the values of the multi-value expression e against wants.
+func (c *fileCtx) checkIfaceTuple(e ast.Expr, wants func(i int) types.Type) {
+	tuple, ok := c.info.TypeOf(e).(*types.Tuple)
+	if !ok {
+		return
+	}
+	for i := range tuple.Len() {
+		c.checkIfaceType(e.Pos(), tuple.At(i).Type(), wants(i))
+	}
+}
+
+// checkIfaceType reports a value of type t, at pos, where an interface type want receives it.
+func (c *fileCtx) checkIfaceType(pos token.Pos, t, want types.Type) {
 	if want == nil || !types.IsInterface(want) {
 		return
 	}
-	t := c.info.TypeOf(e)
-	if t == nil || types.IsInterface(t) || !hasChanMethods(t) {
+	if t == nil || types.IsInterface(t) || !c.hasChanMethods(t) {
 		return
 	}
-	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(e.Pos(), false), What: "value of channel type " + t.String() + " stored in an interface",
+	c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(pos, false), What: "value of channel type " + t.String() + " stored in an interface",
 		Why: "the variant's channel types are pointers to simstd.Chan, which cannot have methods; simgen turns the methods into functions, so the interface would not see them",
 		Fix: "declare the methods on a struct type holding the channel", Binding: true})
 }

@@ -211,9 +211,17 @@ func (c *fileCtx) foreignMethods(t types.Type) bool {
 // not simulated, a keyed field that holds channels (http.Request{Cancel: ch}), as
 // checkForeignField does for selections.
 func (c *fileCtx) checkForeignKeys(lit *ast.CompositeLit) {
-	for _, e := range lit.Elts {
+	t := c.info.TypeOf(lit)
+	if p, ok := t.(*types.Pointer); ok { // an elided &T in a literal of []*T
+		t = p.Elem()
+	}
+	st, _ := t.Underlying().(*types.Struct)
+	for i, e := range lit.Elts {
 		kv, ok := e.(*ast.KeyValueExpr)
 		if !ok {
+			if st != nil && i < st.NumFields() {
+				c.foreignField(st.Field(i), e.Pos())
+			}
 			continue
 		}
 		key, ok := kv.Key.(*ast.Ident)
@@ -267,6 +275,9 @@ func (c *fileCtx) foreignType(t types.Type) bool {
 		obj = t.Obj()
 	default:
 		return false
+	}
+	if _, ok := t.Underlying().(*types.Chan); ok {
+		return false // the variant's make, send and receive make and take simstd.Chan values
 	}
 	return obj.Pkg() != nil && !c.paths.simulated(obj.Pkg().Path()) && !types.IsInterface(t)
 }
@@ -367,6 +378,9 @@ func (c *fileCtx) checkEmbeddedChan(st *ast.StructType) {
 		t := c.info.TypeOf(f.Type)
 		if t == nil {
 			continue
+		}
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem() // struct{ *T } promotes T's methods, which the variant turns into functions
 		}
 		if _, ok := t.Underlying().(*types.Chan); ok {
 			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(f.Pos(), false), What: "embedded field of channel type " + t.String(),

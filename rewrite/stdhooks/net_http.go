@@ -27,7 +27,7 @@ func simgenTracing() bool {
 // simgenTraceRoundTrip: a client's transport starts a request; the returned function, run
 // when the round trip returns, reports its error if it failed.
 func simgenTraceRoundTrip(req *Request) func(*error) {
-	if !simgenTracing() {
+	if !simgenTracing() || req.URL == nil { // roundTrip itself reports a nil URL
 		return func(*error) {}
 	}
 	what := req.Method + " " + req.URL.String()
