@@ -168,7 +168,11 @@
   var COLORS = {
     run: "#a0aec0", spawn: "#2b6cb0", exit: "#4a5568", block: "#c53030", unblock: "#2f855a",
     log: "#d69e2e", "disk.sync": "#805ad5", node: "#1a202c", fault: "#e53e3e",
-    "net.send": "#2b6cb0", "net.deliver": "#2b6cb0", "net.drop": "#c53030"
+    "net.send": "#2b6cb0", "net.deliver": "#2b6cb0", "net.drop": "#c53030",
+    // requests and responses of the translated net/rpc and net/http (rewrite/stdhooks)
+    "rpc.call": "#dd6b20", "http.request": "#dd6b20", "rpc.serve": "#805ad5", "http.serve": "#805ad5",
+    "rpc.respond": "#805ad5", "http.respond": "#805ad5", "rpc.done": "#38a169", "http.response": "#38a169",
+    "http.error": "#c53030"
   };
   var SPAN_FILL = {
     partition: "rgba(229,62,62,0.18)", down: "rgba(45,55,72,0.35)", paused: "rgba(66,153,225,0.22)",
