@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,16 @@ var translated = map[string]bool{
 // their API the translated packages use.
 var stdStubs = map[string]string{
 	"internal/godebug": SimstdPath + "/internal/stdstub/godebug",
+}
+
+// TranslatedStd returns the std packages simgen translates from GOROOT, sorted.
+func TranslatedStd() []string {
+	out := make([]string, 0, len(translated))
+	for p := range translated {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // translatedPath is the import path of the variant of the translated std package path.

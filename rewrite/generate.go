@@ -251,6 +251,19 @@ func (res *Result) render(prog *Program, plans map[*Target]outPlan, ctxs []*file
 		}
 	}
 	sort.Slice(res.DepModules, func(i, j int) bool { return res.DepModules[i].Dir < res.DepModules[j].Dir })
+	if !opts.InPlace {
+		for _, t := range prog.Deps {
+			if !rewritten[t.Units[0]] {
+				continue
+			}
+			res.Dirs = append(res.Dirs, plans[t].dir)
+			embeds, err := embedCopies(t, plans[t].dir)
+			if err != nil {
+				return err
+			}
+			res.Files = append(res.Files, embeds...)
+		}
+	}
 	for _, t := range prog.Targets {
 		res.Dirs = append(res.Dirs, plans[t].dir)
 		if opts.InPlace {
@@ -308,6 +321,9 @@ func dedupFindings(fs []Finding) []Finding {
 func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 	plans := map[*Target]outPlan{}
 	for _, t := range prog.Deps {
+		if !opts.InPlace && !opts.CheckOnly {
+			continue // copies under the targets' output (depCopyPlans)
+		}
 		if translated[t.PkgPath] {
 			plan, err := translatedPlan(t, opts)
 			if err != nil {
@@ -347,7 +363,42 @@ func planOutputs(prog *Program, opts Options) (map[*Target]outPlan, error) {
 			return nil, fmt.Errorf("the variant of %s would overwrite the sources of %s in %s; choose another --out", other.PkgPath, t.PkgPath, t.Dir)
 		}
 	}
+	if !opts.InPlace && !opts.CheckOnly && len(prog.Deps) > 0 {
+		if err := depCopyPlans(prog, opts, plans); err != nil {
+			return nil, err
+		}
+	}
 	return plans, nil
+}
+
+// depCopyPlans places the variants of the dependencies gen rewrites (gen --deps) in the
+// module, under _deps in the output directory, at their import paths: a checked-in variant
+// must find them wherever the module is built, and a replace directive would give the native
+// build the variants too. Dependencies' internal packages keep their layout, so Go's internal
+// rule still holds.
+func depCopyPlans(prog *Program, opts Options, plans map[*Target]outPlan) error {
+	first := prog.Targets[0]
+	root := filepath.Join(first.Module.Dir, DefaultOutDir)
+	if opts.Out != "" {
+		abs, err := filepath.Abs(opts.Out)
+		if err != nil {
+			return err
+		}
+		root = abs
+	}
+	root = filepath.Join(root, "_deps")
+	for _, t := range prog.Deps {
+		if translated[t.PkgPath] {
+			return fmt.Errorf("%s is translated from GOROOT, which gen does not do; leave it native (--native)", t.PkgPath)
+		}
+		dir := filepath.Join(root, filepath.FromSlash(t.PkgPath))
+		path, err := variantPath(first, dir)
+		if err != nil {
+			return err
+		}
+		plans[t] = outPlan{dir: dir, path: path}
+	}
+	return nil
 }
 
 // translatedPlan places the variant of a translated std package in the runtime module, beside

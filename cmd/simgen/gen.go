@@ -23,6 +23,12 @@ is byte-identical when regenerated, and reports the original file:line in panics
 traces through //line directives. Generated files that are no longer produced are removed, and
 simgen-generated packages matched by a pattern are skipped.
 
+With --deps, the packages they import outside the standard library are rewritten too, into
+DIR/_deps/<import path> (` + rewrite.DefaultOutDir + `/_deps without --out), and the variants import
+those copies, so a checked-in variant runs its dependencies simulated wherever the module is
+built; without --deps they run natively. The standard library packages that simgen test
+translates from GOROOT (net/rpc, net/http) stay native in gen's variants, and check refuses them.
+
 Constructs that cannot be simulated are errors (nothing is written); a //simgen:ignore comment
 on the line or the line above, or --allow, turns them into warnings.`
 
@@ -30,6 +36,7 @@ type genFlags struct {
 	out   string
 	check bool
 	allow bool
+	deps  bool
 	tags  []string
 }
 
@@ -45,13 +52,18 @@ func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&f.out, "out", "", "output directory")
 	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; list stale outputs and exit 1 if there are any")
+	cmd.Flags().BoolVar(&f.deps, "deps", false, "also rewrite the non-std packages they import, into DIR/_deps, for the variants to import")
 	cmd.Flags().BoolVar(&f.allow, "allow", false, "report unsupported constructs as warnings instead of errors, except those whose variant would not compile")
 	cmd.Flags().StringSliceVar(&f.tags, "tags", nil, "extra build tags")
 	return cmd
 }
 
 func runGen(f genFlags, patterns []string, stdout, stderr io.Writer) error {
-	_, res, err := generate(genConfig{patterns: patterns, tags: f.tags}, rewrite.Options{Out: f.out, Allow: f.allow}, stderr)
+	cfg := genConfig{patterns: patterns, tags: f.tags}
+	if f.deps {
+		cfg.deps, cfg.native = true, rewrite.TranslatedStd()
+	}
+	_, res, err := generate(cfg, rewrite.Options{Out: f.out, Allow: f.allow}, stderr)
 	if err != nil {
 		return err
 	}

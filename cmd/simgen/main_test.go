@@ -216,6 +216,64 @@ func TestGenDefaultAndCheck(t *testing.T) {
 	assert.Contains(t, gr, "count 3")
 }
 
+// TestGenDeps checks gen --deps: a dependency module (through a replace directive) is
+// rewritten into sim/_deps at its import path, its internal package too, the variant imports
+// those copies, and its goroutine sleeps an hour of virtual time; without --deps it would run
+// natively and the test would take an hour. --check then finds nothing stale.
+func TestGenDeps(t *testing.T) {
+	dir := module(t, map[string]string{
+		"m.go": "package m\n",
+		"m_test.go": `package m
+
+import (
+	"testing"
+	"time"
+
+	"example.com/dep"
+)
+
+func TestAfter(t *testing.T) {
+	start := time.Now()
+	if got := <-dep.After(21, time.Hour); got != 42 || time.Since(start) < time.Hour {
+		t.Fatalf("got %d after %v", got, time.Since(start))
+	}
+}
+`,
+		"dep/go.mod":          "module example.com/dep\n\ngo 1.22\n",
+		"dep/internal/q/q.go": "package q\n\nfunc Double(n int) int { return 2 * n }\n",
+		"dep/dep.go": `package dep
+
+import (
+	"time"
+
+	"example.com/dep/internal/q"
+)
+
+func After(n int, d time.Duration) <-chan int {
+	c := make(chan int, 1)
+	go func() {
+		time.Sleep(d)
+		c <- q.Double(n)
+	}()
+	return c
+}
+`,
+	})
+	gomod := filepath.Join(dir, "go.mod")
+	data := read(t, gomod)
+	require.NoError(t, os.WriteFile(gomod, []byte(data+"\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ./dep\n"), 0o666))
+
+	r := simgen(t, dir, nil, "gen", "--deps", "--out", "sim", ".")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, read(t, filepath.Join(dir, "sim", "m_test.go")), `"example.com/m/sim/_deps/example.com/dep"`)
+	assert.Contains(t, read(t, filepath.Join(dir, "sim", "_deps", "example.com", "dep", "dep.go")), `"example.com/m/sim/_deps/example.com/dep/internal/q"`)
+	r = simgen(t, dir, nil, "gen", "--deps", "--check", "--out", "sim", ".")
+	assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+
+	gr, err := rewritetest.Go(t, dir, nil, "test", "-count=1", "-timeout", "5m", "./sim")
+	require.NoError(t, err, gr)
+}
+
 func TestGenMainOutAndRun(t *testing.T) {
 	dir := module(t, map[string]string{"counter/counter.go": counter, "cmd/x/main.go": mainPkg})
 	r := simgen(t, dir, nil, "gen", "--out", "./sim", "./cmd/x")
