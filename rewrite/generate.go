@@ -412,7 +412,7 @@ func translatedPlan(t *Target, opts Options) (outPlan, error) {
 	case opts.CheckOnly:
 		plan.dir = t.Dir // nothing is rendered
 	default:
-		return outPlan{}, fmt.Errorf("%s is translated from GOROOT into simgen's runtime module, but no runtime directory was given (Options.RuntimeDir)", t.PkgPath)
+		return outPlan{}, fmt.Errorf("%s is translated from GOROOT into simgen's runtime module, whose directory is unknown or read-only here (is simgen replaced by a module version? replace it with a directory), so it cannot be simulated; leave it native with --native %s", t.PkgPath, t.PkgPath)
 	}
 	return plan, nil
 }

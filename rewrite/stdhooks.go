@@ -11,7 +11,8 @@ import (
 
 // stdHookFiles holds, per translated std package, a file added to its variant: functions the
 // hooks below call, written against the package's unexported API of the Go release simgen is
-// tested with (tests/stdnet traces every hook, so a release that changes them fails there).
+// tested with (cmd/simgen's netrpc and nethttp scripts check every hook's event, so a release
+// that changes them fails there).
 //
 //go:embed stdhooks
 var stdHookFiles embed.FS
