@@ -73,6 +73,7 @@ var rewrites = []rewriteStep{
 	{"stdhooks", rewriteStdHooks},
 	{"buildtag", rewriteBuildTags},
 	{"gogenerate", rewriteGoGenerate},
+	{"pkginit", rewritePkgInit},
 }
 
 // Generate rewrites every target of prog. It writes nothing: see Result.Write and Result.Changes.

@@ -355,7 +355,8 @@ func appendRecord(rec RunRecord) error {
 // call t.Fatal from any simulated goroutine; from the main one it ends the run.
 // As in Go, once body returns the test's parallel subtests run, then its
 // cleanups (Cleanup), all inside the simulation, before the goroutines still
-// alive are unwound.
+// alive are unwound. Every run starts with the package initialization of the
+// simulated packages (see RegisterInit).
 func Test(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
 	seeds, err := Seeds()
@@ -377,7 +378,7 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		}
 		top, _, _ := strings.Cut(t.Name(), "/")
 		firstTest.CompareAndSwap(nil, &top)
-		r := kernel.Run(cfg, func() { runTest(t, body) })
+		r := kernel.Run(cfg, func() { initPackages(); runTest(t, body) })
 		report(r)
 		rec := NewRunRecord(t.Name(), r, t.Failed())
 		if tf != nil {
@@ -406,9 +407,10 @@ var firstTest atomic.Pointer[string]
 // ReproduceTest returns the command that reruns test name with seed from the
 // module root. It repeats the strategy and limits set in the environment. It
 // narrows the run to the test only when the test was the first of the process
-// to run: other tests before it can leave package-level state (a sync.Once
-// done, a cache filled) that changes its schedule, and then the command reruns
-// them too.
+// to run: every run starts from fresh package state (RegisterInit), but other
+// tests before it can leave state in values made before the first run (a map
+// TestMain made, filled by a test) that changes its schedule, and then the
+// command reruns them too.
 func ReproduceTest(name string, seed uint64) string {
 	top, _, _ := strings.Cut(name, "/")
 	narrow := "-run '^" + top + "$'"
@@ -501,7 +503,7 @@ func Main(fn func()) {
 	if tf != nil {
 		cfg.Trace = tf.f
 	}
-	r := kernel.Run(cfg, fn)
+	r := kernel.Run(cfg, func() { initPackages(); fn() })
 	var exit *ExitError
 	if errors.As(r.Err, &exit) && exit.Code == 0 {
 		r.Err = nil // os.Exit(0): the program succeeded

@@ -20,7 +20,7 @@ func RunJudged(test string, seed uint64, fn func(), judge func(Result) string) (
 	if tf != nil {
 		cfg.Trace = tf.f
 	}
-	r := Run(cfg, fn)
+	r := Run(cfg, func() { initPackages(); fn() })
 	verdict := judge(r)
 	report(r)
 	rec := NewRunRecord(test, r, verdict != "")

@@ -1,8 +1,6 @@
-// Package initialization inside the simulation (issue 15 item 3) is not implemented: a
-// variant initializes packages natively, outside any run, so these fail simulated. Run them
-// with --tags knowngap.
-
-//go:build knowngap
+// Package initialization inside the simulation (issue 15 item 3): what a package's variable
+// initializers and init functions make belongs to the run, on its clock, as it does to the
+// program natively.
 
 package conformance
 

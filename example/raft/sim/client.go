@@ -164,3 +164,32 @@ func (c *Client) indexOf(addr string) int {
 	c.connsMu.Unlock()
 	return len(c.servers) - 1
 }
+
+// set by the test files' part of the initialization
+var (
+	simgenInitTestVars, simgenInitTestFuncs func(bool)
+	simgenInitTestSnap                      []any
+)
+
+// init runs the package's initialization as Go would, and registers it to run again at the start of every simulated run (simgen).
+func init() {
+	simstd.RegisterInit("github.com/simgen/simgen/example/raft", append([]any{&ErrClosed, &errDeadline}, simgenInitTestSnap...), simgenInitVars, simgenInitFuncs)
+}
+
+func simgenInitVars(rerun bool) {
+	if !rerun {
+		simgenInitVar0()
+	}
+	if !rerun {
+		simgenInitVar1()
+	}
+	if simgenInitTestVars != nil {
+		simgenInitTestVars(rerun)
+	}
+}
+
+func simgenInitFuncs(rerun bool) {
+	if simgenInitTestFuncs != nil {
+		simgenInitTestFuncs(rerun)
+	}
+}

@@ -158,3 +158,11 @@ func TestClusterSurvivesLeaderFailure(t *testing.T) {
 		require.Equal(t, "123", v)
 	})
 }
+
+// the test files' part of the package's initialization (simgen)
+var _ = func() bool {
+	simgenInitTestVars = func(rerun bool) {}
+	simgenInitTestFuncs = func(rerun bool) {}
+	simgenInitTestSnap = []any{}
+	return true
+}()

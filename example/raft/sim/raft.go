@@ -117,7 +117,10 @@ type Entry struct {
 }
 
 // ErrClosed is returned by operations on a closed Server or Client.
-var ErrClosed = errors.New("raft: closed")
+var ErrClosed error
+
+//line ../raft.go:114
+func simgenInitVar0() { ErrClosed = errors.New("raft: closed") }
 
 // maxBatch caps the entries in one AppendEntries, so a follower that is far
 // behind catches up in bounded messages instead of one huge one.

@@ -90,7 +90,10 @@ const (
 	maxRedialBackoff = 100 * time.Millisecond
 )
 
-var errDeadline = errors.New("raft: rpc deadline passed before dialing")
+var errDeadline error
+
+//line ../transport.go:86
+func simgenInitVar1() { errDeadline = errors.New("raft: rpc deadline passed before dialing") }
 
 // peer is the calling end of one reused TCP connection to addr. Calls are
 // serialized, one request in flight at a time, so each response is the answer
