@@ -66,6 +66,7 @@ var rewrites = []rewriteStep{
 	{"select", rewriteSelect},
 	{"gostmt", rewriteGo},
 	{"maprange", rewriteMapRange},
+	{"reflectmap", rewriteReflectMap},
 	{"mainpkg", rewriteMain},
 	{"tests", rewriteTests},
 	{"subtests", rewriteSubtests},

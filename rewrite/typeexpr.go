@@ -70,6 +70,8 @@ func (c *fileCtx) namedExpr(obj *types.TypeName, args *types.TypeList) (dst.Expr
 		base = dst.NewIdent(obj.Name())
 	case !obj.Exported():
 		return nil, fmt.Errorf("type %s.%s is not exported", obj.Pkg().Path(), obj.Name())
+	case obj.Pkg().Path() == "reflect" && obj.Name() == "MapIter":
+		base = simstd("ReflectMapIter") // see rewriteReflectMap
 	default:
 		p := c.paths.mapPath(obj.Pkg().Path())
 		c.extraImports[p] = obj.Pkg().Name()

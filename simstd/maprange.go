@@ -127,13 +127,21 @@ func (it *MapIterator[K, V]) Next(k *K, v *V) bool {
 // simulation's seed, recording the events that make the order checkable.
 func seedOrder[K comparable](s *kernel.Sim, keys []K) {
 	byAddr := sortKeys(keys)
+	shuffleSorted(s, keys, byAddr, func() uint64 { return addrHash(keys) })
+}
+
+// shuffleSorted shuffles keys, in the canonical order, with the simulation's
+// seed and records the events that make the order checkable: the number of
+// keys, and, when two keys were ordered by address (byAddr), the hash of the
+// addresses in the order produced.
+func shuffleSorted[K any](s *kernel.Sim, keys []K, byAddr bool, hash func() uint64) {
 	for i := len(keys) - 1; i > 0; i-- {
 		j := s.Intn(i + 1)
 		keys[i], keys[j] = keys[j], keys[i]
 	}
 	s.Event(uint64(len(keys)))
 	if byAddr {
-		h := addrHash(keys)
+		h := hash()
 		s.Event(h)
 		if s.Tracing() {
 			// A determinism check then points at the range statement.
