@@ -132,3 +132,21 @@ func TestExitDeterministic(t *testing.T) {
 	assert.Equal(t, a.Hash, b.Hash)
 	assert.Equal(t, a.Steps, b.Steps)
 }
+
+// As in Go, an exit runs no deferred call: neither the exiting goroutine's
+// nor another's.
+func TestExitRunsNoDeferredCalls(t *testing.T) {
+	var ran []string
+	r := simstd.Run(simstd.Config{Seed: 2}, func() {
+		defer func() { ran = append(ran, "main") }()
+		simstd.Go(func() {
+			defer func() { ran = append(ran, "exiting") }()
+			time.Sleep(time.Millisecond)
+			simos.Exit(1)
+		})
+		simstd.NewChan[int](0).Recv()
+	})
+	var exit *simstd.ExitError
+	require.ErrorAs(t, r.Err, &exit)
+	assert.Empty(t, ran)
+}

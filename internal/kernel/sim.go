@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"cmp"
+	"errors"
 	"io"
 	"slices"
 	"sync"
@@ -256,10 +257,24 @@ func (s *Sim) drive() {
 			s.traceEnd()
 		}
 	}
-	s.unwind()
+	if s.endsProgram() {
+		// As os.Exit and a fatal error end a Go program: no deferred call runs, in any
+		// goroutine. They stay suspended for good instead of being unwound.
+		s.state = unwinding
+	} else {
+		s.unwind()
+	}
 	normal = true
 	s.state = done
 	close(s.doneCh)
+}
+
+// endsProgram reports whether the run ended as the program would have, without running
+// deferred calls: by an exit (os.Exit, log.Fatal) or a fatal error.
+func (s *Sim) endsProgram() bool {
+	var exit *ExitError
+	var fatal *FatalError
+	return errors.As(s.err, &exit) || errors.As(s.err, &fatal)
 }
 
 // loop resumes goroutines until the run's outcome is fixed.
