@@ -14,9 +14,11 @@ import (
 // goroutines, which a simulated goroutine must not do; Cleanup functions
 // must run inside the simulation, before its goroutines are unwound, and
 // Context's channel must be the simulation's; TempDir creates a directory
-// on the real disk only. simstd has counterparts taking the receiver as
-// their first argument.
-var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir", "Cleanup": "Cleanup", "Context": "context.TestContext"}
+// on the real disk only; Setenv and Chdir must see Parallel as the
+// simulation does. simstd has counterparts taking the receiver as their
+// first argument.
+var testingMethods = map[string]string{"Run": "Subtest", "Parallel": "Parallel", "TempDir": "TempDir", "Cleanup": "Cleanup", "Context": "context.TestContext",
+	"Setenv": "Setenv", "Chdir": "Chdir"}
 
 // tbMethods are the testingMethods also routed when called through the
 // testing.TB interface (a helper's tb.Cleanup): their simstd counterparts
@@ -35,6 +37,7 @@ var tbMethods = map[string]bool{"Cleanup": true, "Context": true}
 //	t.Cleanup(f)     =>   simstd.Cleanup(t, f)
 //	t.Context()      =>   context.TestContext(t)   (simstd/context)
 //	t.TempDir()      =>   simstd.TempDir(t)
+//	t.Setenv(k, v)   =>   simstd.Setenv(t, k, v)   (and t.Chdir)
 //
 // Method values (f := t.Run) are left alone; simgen check reports nothing for
 // them because they are rare and work outside a simulation.

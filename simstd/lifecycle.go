@@ -35,6 +35,8 @@ type testState struct {
 	// parallel is set by Parallel; done is then closed when the subtest
 	// ended (its cleanups ran), for its parent to wait on.
 	parallel bool
+	// denyParallel is set by Setenv and Chdir, after which Parallel panics.
+	denyParallel bool
 	done     *kernel.Chan[struct{}]
 
 	// bodyDone is closed when the test function returned (its defers ran),

@@ -94,6 +94,9 @@ func Parallel(t *testing.T) {
 	if ts.parallel {
 		panic("testing: t.Parallel called multiple times")
 	}
+	if ts.denyParallel {
+		panic(parallelConflict)
+	}
 	ts.parallel = true
 	ts.done = kernel.NewChan[struct{}](0)
 	p := ts.parent
@@ -103,6 +106,40 @@ func Parallel(t *testing.T) {
 	}
 	ts.released.Close()
 	p.bodyDone.Recv()
+}
+
+// Setenv stands for t.Setenv(key, value) in generated tests, and Chdir for
+// t.Chdir(dir). As in Go they panic in a test that called Parallel, or whose
+// ancestor did, and a later Parallel panics; the testing package then sets the
+// variable (changes the directory) and restores it after the test.
+func Setenv(t *testing.T, key, value string) {
+	denyParallel(t)
+	t.Setenv(key, value)
+}
+
+// Chdir stands for t.Chdir(dir) in generated tests (see Setenv).
+func Chdir(t *testing.T, dir string) {
+	denyParallel(t)
+	t.Chdir(dir)
+}
+
+// parallelConflict is the testing package's panic value for Parallel with
+// Setenv or Chdir, in both orders (Go 1.26).
+const parallelConflict = "testing: test using t.Setenv, t.Chdir, or cryptotest.SetGlobalRandom can not use t.Parallel"
+
+func denyParallel(t *testing.T) {
+	if kernel.Current() == nil {
+		return // the testing package checks
+	}
+	ts := lookupTest(t)
+	for p := ts; p != nil; p = p.parent {
+		if p.parallel {
+			panic(parallelConflict)
+		}
+	}
+	if ts != nil {
+		ts.denyParallel = true
+	}
 }
 
 // TempDir stands for t.TempDir() in generated tests. The testing package

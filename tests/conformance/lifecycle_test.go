@@ -173,3 +173,38 @@ func TestFatalInSubtestRunsDefers(t *testing.T) {
 		t.Fatal("defer not run after SkipNow")
 	}
 }
+
+// t.Setenv after t.Parallel (in the test or an ancestor) panics, and so does
+// t.Parallel after t.Setenv: the environment is the whole process's.
+func TestSetenvConflictsWithParallel(t *testing.T) {
+	conflict := func(f func()) (msg any) {
+		defer func() { msg = recover() }()
+		f()
+		return nil
+	}
+	t.Run("group", func(t *testing.T) {
+		t.Run("setenv then parallel", func(t *testing.T) {
+			t.Setenv("SIMGEN_CONFORMANCE_ENV", "1")
+			if os.Getenv("SIMGEN_CONFORMANCE_ENV") != "1" {
+				t.Error("Setenv did not set the variable")
+			}
+			if conflict(func() { t.Parallel() }) == nil {
+				t.Error("t.Parallel after t.Setenv did not panic")
+			}
+		})
+		t.Run("parallel then setenv", func(t *testing.T) {
+			t.Parallel()
+			if conflict(func() { t.Setenv("SIMGEN_CONFORMANCE_ENV", "2") }) == nil {
+				t.Error("t.Setenv after t.Parallel did not panic")
+			}
+			t.Run("child", func(t *testing.T) {
+				if conflict(func() { t.Setenv("SIMGEN_CONFORMANCE_ENV", "3") }) == nil {
+					t.Error("t.Setenv under a parallel parent did not panic")
+				}
+			})
+		})
+	})
+	if os.Getenv("SIMGEN_CONFORMANCE_ENV") != "" {
+		t.Error("the variable was not restored after the subtest")
+	}
+}
