@@ -14,7 +14,8 @@ import (
 //
 //	func TestX(t *testing.T) { body }   =>   func TestX(t *testing.T) { simstd.Test(t, func(t *testing.T) { body }) }
 //
-// TestMain, benchmarks, examples and fuzz targets are left alone.
+// A leading t.Parallel() stays outside (leadingParallel). TestMain, benchmarks, examples and
+// fuzz targets are left alone.
 func rewriteTests(c *fileCtx) {
 	if !c.isTest {
 		return
@@ -36,8 +37,41 @@ func rewriteTests(c *fileCtx) {
 			param.Names = []*dst.Ident{dst.NewIdent(outer)}
 		}
 		params := &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{inner}}
+		parallel := c.leadingParallel(fd, outer)
+		if parallel != nil {
+			fd.Body.List = fd.Body.List[1:]
+		}
 		wrapBody(c, fd, simstd("Test"), []dst.Expr{dst.NewIdent(outer)}, params)
+		if parallel != nil {
+			fd.Body.List = append([]dst.Stmt{parallel}, fd.Body.List...)
+		}
 	}
+}
+
+// leadingParallel returns the test's first statement when it is t.Parallel() (as written, or
+// as rewriteSubtests routes it): it stays outside the simulation, where the testing package
+// pauses the test until the sequential tests are done, as Go does. simstd.Test runs one
+// simulation at a time, so the parallel tests' runs follow each other, one legal schedule.
+func (c *fileCtx) leadingParallel(fd *dst.FuncDecl, param string) dst.Stmt {
+	if len(fd.Body.List) == 0 {
+		return nil
+	}
+	es, ok := fd.Body.List[0].(*dst.ExprStmt)
+	if !ok {
+		return nil
+	}
+	call, ok := c.astOf(es.X).(*ast.CallExpr)
+	if !ok || len(call.Args) != 0 {
+		return nil
+	}
+	se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || se.Sel.Name != "Parallel" || !c.isTestingTMethod(se) {
+		return nil
+	}
+	if id, ok := ast.Unparen(se.X).(*ast.Ident); !ok || id.Name != param {
+		return nil
+	}
+	return es
 }
 
 // isTestFunc reports whether go test runs fd as a test: func TestXxx(*testing.T).

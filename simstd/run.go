@@ -359,6 +359,10 @@ func appendRecord(rec RunRecord) error {
 // simulated packages (see RegisterInit).
 func Test(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
+	// Top-level tests that called t.Parallel reach here together; their runs
+	// share package state (RegisterInit), so they take turns.
+	testRuns.Lock()
+	defer testRuns.Unlock()
 	seeds, err := Seeds()
 	if err != nil {
 		t.Fatal(err)
@@ -400,6 +404,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		}
 	}
 }
+
+// testRuns is held by Test while it runs a test's seeds.
+var testRuns sync.Mutex
 
 // firstTest is the top-level name of the first test Test ran in this process.
 var firstTest atomic.Pointer[string]

@@ -208,3 +208,17 @@ func TestSetenvConflictsWithParallel(t *testing.T) {
 		t.Error("the variable was not restored after the subtest")
 	}
 }
+
+// A top-level test that calls t.Parallel() first resumes only after every
+// sequential test of the package ran, TestZSequential among them. (The
+// environment carries the news: each run starts from fresh package state.)
+func TestTopLevelParallelAfterSequential(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("SIMGEN_CONFORMANCE_SEQUENTIAL_RAN") != "1" {
+		t.Error("the parallel test resumed before TestZSequential ran")
+	}
+}
+
+func TestZSequential(t *testing.T) {
+	os.Setenv("SIMGEN_CONFORMANCE_SEQUENTIAL_RAN", "1")
+}
