@@ -102,6 +102,9 @@ type pathMap struct {
 	variants map[string]string
 	// targets holds the import paths of every package generated in this run.
 	targets map[string]bool
+	// reinit holds the import paths of the packages whose initialization is repeated in
+	// every run: the targets and the other packages of their modules (see rewritePkgInit).
+	reinit map[string]bool
 	// initPlans caches each package's initialization plan (see rewritePkgInit); a nil plan
 	// means its initialization stays as it is.
 	initPlans map[*packages.Package]*initPlan

@@ -187,6 +187,7 @@ func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws 
 			paths.variants[t.PkgPath] = p
 		}
 	}
+	paths.reinit = reinitSet(prog.Targets, deps)
 	var ctxs []*fileCtx
 	for i, t := range append(prog.Targets[:len(prog.Targets):len(prog.Targets)], deps...) {
 		// What cannot be simulated in a dependency stays native with a warning, as --allow
@@ -221,6 +222,27 @@ func rewriteTargets(prog *Program, plans map[*Target]outPlan, opts Options, rws 
 		}
 	}
 	return ctxs, findings, nil
+}
+
+// reinitSet returns the import paths of the targets and of the rewritten dependencies in the
+// targets' modules: their initialization runs again in every run (rewritePkgInit). Other
+// modules' packages initialize once, natively, as std does: libraries register into each
+// other's state at init (protobuf's registries), which a rerun would duplicate or lose.
+func reinitSet(targets, deps []*Target) map[string]bool {
+	modules := map[string]bool{}
+	out := map[string]bool{}
+	for _, t := range targets {
+		out[t.PkgPath] = true
+		if t.Module != nil {
+			modules[t.Module.Path] = true
+		}
+	}
+	for _, t := range deps {
+		if t.Module != nil && modules[t.Module.Path] && !translated[t.PkgPath] {
+			out[t.PkgPath] = true
+		}
+	}
+	return out
 }
 
 // render prints every rewritten file and adds what each target needs besides its Go files.

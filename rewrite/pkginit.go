@@ -1,9 +1,11 @@
 package rewrite
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -75,9 +77,12 @@ type initPlan struct {
 	// funcs lists the init functions in Go's order; funcOf maps their declarations to them.
 	funcs  []*initFunc
 	funcOf map[ast.Node]*initFunc
-	// snap and testSnap are the package-level variables no rerun initializer assigns, from
-	// the package's files and its test files: each run restores them.
+	// snap and testSnap are the package-level variables of the package's files and of its
+	// test files: each run restores them (simstd.RegisterInit), before the initializers
+	// that run again assign theirs.
 	snap, testSnap []string
+	// owned and testOwned are those of them that a moved initializer assigns.
+	owned, testOwned []string
 	// first is the file that gets the orchestrating init function; firstTest, when set, is
 	// the test file that hooks the test files' part into it.
 	first, firstTest string
@@ -87,8 +92,10 @@ type initPlan struct {
 type initVar struct {
 	index int
 	init  *types.Initializer
-	rerun bool // it runs again in every run, not only natively at process start
-	test  bool // it is declared in a _test.go file
+	// stateful and safe are initAnalysis's verdicts; rerun, both: the initializer runs again
+	// in every run, not only natively at process start.
+	stateful, safe, rerun bool
+	test                  bool // it is declared in a _test.go file
 }
 
 // An initFunc is one init function.
@@ -96,6 +103,22 @@ type initFunc struct {
 	index int
 	rerun bool
 	test  bool
+}
+
+// complete reports whether all of the package's initialization that makes state runs again
+// in every run: simstd pins the packages that are not (see simstd.RegisterInit).
+func (pl *initPlan) complete() bool {
+	for _, v := range pl.vars {
+		if v.stateful && !v.rerun {
+			return false
+		}
+	}
+	for _, f := range pl.funcs {
+		if !f.rerun {
+			return false
+		}
+	}
+	return true
 }
 
 func (pl *initPlan) name(kind string, i int) string {
@@ -122,7 +145,7 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 	if strings.HasSuffix(c.pkg.Name, "_test") {
 		base = strings.TrimSuffix(base, "_test") // an external test package
 	}
-	if translated[base] || !c.paths.targets[base] {
+	if translated[base] || !c.paths.reinit[base] {
 		return nil
 	}
 	pl := &initPlan{path: c.pkg.PkgPath, varOf: map[*types.Var]*initVar{}, funcOf: map[ast.Node]*initFunc{}}
@@ -145,14 +168,15 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 	hasTest, hasNonTest := false, false
 	for _, f := range c.pkg.Syntax {
 		name := c.fset.Position(f.Package).Filename
+		free := unconstrained(f, name)
 		if isTestFile(name) {
 			hasTest = true
-			if pl.firstTest == "" {
+			if pl.firstTest == "" || free && !unconstrained(fileNamed(c.pkg, c.fset, pl.firstTest), pl.firstTest) {
 				pl.firstTest = name
 			}
 		} else {
 			hasNonTest = true
-			if pl.first == "" {
+			if pl.first == "" || free && !unconstrained(fileNamed(c.pkg, c.fset, pl.first), pl.first) {
 				pl.first = name
 			}
 		}
@@ -177,7 +201,11 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 			if v.Name() == "_" || typed[v] {
 				continue
 			}
-			if _, err := scratch.typeExpr(v.Type()); err != nil {
+			_, err := scratch.typeExpr(v.Type())
+			if err == nil {
+				err = spellable(v.Type(), c.pkg.Types, map[types.Type]bool{})
+			}
+			if err != nil {
 				c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(v.Pos(), false),
 					What:    "package initialization of " + c.pkg.PkgPath + " left native",
 					Why:     "the type of " + v.Name() + " cannot be spelled in the variant (" + err.Error() + "), so the package initializes once, natively, before any run, and its runs share its state",
@@ -186,7 +214,13 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 				return nil
 			}
 		}
-		iv := &initVar{index: len(pl.vars), init: in, rerun: an.stateful(in.Rhs) && an.safe(in.Rhs), test: isTestFile(c.fset.Position(in.Lhs[0].Pos()).Filename)}
+		iv := &initVar{index: len(pl.vars), init: in, stateful: an.stateful(in.Rhs), safe: an.safe(in.Rhs), test: isTestFile(c.fset.Position(in.Lhs[0].Pos()).Filename)}
+		iv.rerun = iv.stateful && iv.safe
+		if iv.rerun {
+			for _, v := range in.Lhs {
+				an.rerunVars[v] = true
+			}
+		}
 		pl.vars = append(pl.vars, iv)
 		for _, v := range in.Lhs {
 			pl.varOf[v] = iv
@@ -215,13 +249,17 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 					if !ok || v.Name() == "_" {
 						continue
 					}
-					if iv, moved := pl.varOf[v]; moved && iv.rerun {
-						continue
-					}
+					_, owned := pl.varOf[v]
 					if isTestFile(c.fset.Position(n.Pos()).Filename) && pl.firstTest != "" {
 						pl.testSnap = append(pl.testSnap, v.Name())
+						if owned {
+							pl.testOwned = append(pl.testOwned, v.Name())
+						}
 					} else {
 						pl.snap = append(pl.snap, v.Name())
+						if owned {
+							pl.owned = append(pl.owned, v.Name())
+						}
 					}
 				}
 			}
@@ -243,7 +281,8 @@ func allBlank(vars []*types.Var) bool {
 	return true
 }
 
-// hasEffects reports whether evaluating e may call a function or receive from a channel.
+// hasEffects reports whether evaluating e may call a function, receive from a channel, or
+// read a package-level variable.
 func hasEffects(info *types.Info, e ast.Expr) bool {
 	effects := false
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -258,10 +297,142 @@ func hasEffects(info *types.Info, e ast.Expr) bool {
 			if n.Op == token.ARROW {
 				effects = true
 			}
+		case *ast.Ident:
+			// reading a variable whose initializer moved, before it runs
+			if v, ok := info.Uses[n].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+				effects = true
+			}
 		}
 		return !effects
 	})
 	return effects
+}
+
+// unconstrained reports whether f, named name, builds under every build configuration: no
+// //go:build line, no GOOS or GOARCH suffix.
+func unconstrained(f *ast.File, name string) bool {
+	if f == nil {
+		return false
+	}
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, cm := range cg.List {
+			if strings.HasPrefix(cm.Text, "//go:build") || strings.HasPrefix(cm.Text, "// +build") {
+				return false
+			}
+		}
+	}
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(name), ".go"), "_test")
+	parts := strings.Split(base, "_")
+	for _, p := range parts[1:] {
+		if knownOS[p] || knownArch[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// knownOS and knownArch are the values of GOOS and GOARCH that file names can carry (go/build's
+// syslist).
+var (
+	knownOS = setOf("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl",
+		"netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
+	knownArch = setOf("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle", "mips64",
+		"mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc",
+		"sparc64", "wasm")
+)
+
+func fileNamed(pkg *packages.Package, fset *token.FileSet, name string) *ast.File {
+	for _, f := range pkg.Syntax {
+		if fset.Position(f.Package).Filename == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// spellable reports why a declaration in package from cannot name t, which typeExpr spells
+// without looking at importability: a package under another tree's internal directory, or
+// an unexported field or method of another package in a struct or interface type.
+func spellable(t types.Type, from *types.Package, seen map[types.Type]bool) error {
+	if seen[t] {
+		return nil
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Named:
+		if p := t.Obj().Pkg(); p != nil && p != from && !internalVisible(p.Path(), from.Path()) {
+			return fmt.Errorf("type %s.%s is in an internal package", p.Path(), t.Obj().Name())
+		}
+		for i := range t.TypeArgs().Len() {
+			if err := spellable(t.TypeArgs().At(i), from, seen); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *types.Alias:
+		return spellable(types.Unalias(t), from, seen)
+	case *types.Pointer:
+		return spellable(t.Elem(), from, seen)
+	case *types.Slice:
+		return spellable(t.Elem(), from, seen)
+	case *types.Array:
+		return spellable(t.Elem(), from, seen)
+	case *types.Chan:
+		return spellable(t.Elem(), from, seen)
+	case *types.Map:
+		if err := spellable(t.Key(), from, seen); err != nil {
+			return err
+		}
+		return spellable(t.Elem(), from, seen)
+	case *types.Signature:
+		for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
+			for i := range tup.Len() {
+				if err := spellable(tup.At(i).Type(), from, seen); err != nil {
+					return err
+				}
+			}
+		}
+	case *types.Struct:
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			if !f.Exported() && f.Pkg() != from {
+				return fmt.Errorf("field %s of a struct type is unexported in another package", f.Name())
+			}
+			if err := spellable(f.Type(), from, seen); err != nil {
+				return err
+			}
+		}
+	case *types.Interface:
+		for i := range t.NumMethods() {
+			m := t.Method(i)
+			if !m.Exported() && m.Pkg() != from {
+				return fmt.Errorf("method %s of an interface type is unexported in another package", m.Name())
+			}
+			if err := spellable(m.Type(), from, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// internalVisible reports whether package from may import path under Go's internal rule.
+func internalVisible(path, from string) bool {
+	i := strings.LastIndex(path, "/internal/")
+	switch {
+	case i >= 0:
+	case strings.HasSuffix(path, "/internal"):
+		i = len(path) - len("/internal")
+	case path == "internal" || strings.HasPrefix(path, "internal/"):
+		return false // std's
+	default:
+		return true
+	}
+	parent := path[:i]
+	return from == parent || strings.HasPrefix(from, parent+"/")
 }
 
 func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
@@ -371,7 +542,8 @@ func (c *fileCtx) initVarFunc(pl *initPlan, iv *initVar, names []*dst.Ident, val
 // orchestrator returns the package's init function and the two functions it registers:
 //
 //	func init() {
-//		simstd.RegisterInit("p", append([]any{&v, ...}, simgenInitTestSnap...), simgenInitVars, simgenInitFuncs)
+//		simstd.RegisterInit("p", append([]any{&v, ...}, simgenInitTestSnap...), append([]any{&v, ...}, simgenInitTestOwned...),
+//			simgenInitVars, simgenInitFuncs, complete)
 //	}
 //	func simgenInitVars(rerun bool)  { ...every moved initializer, in Go's order... }
 //	func simgenInitFuncs(rerun bool) { ...every init function, in file order... }
@@ -395,13 +567,15 @@ func (pl *initPlan) orchestrator() []dst.Decl {
 		vars = append(vars, hookCall(pl.prefix+"TestVars"))
 		funcs = append(funcs, hookCall(pl.prefix+"TestFuncs"))
 	}
-	var snap dst.Expr = varPointers(pl.snap)
+	var snap, owned dst.Expr = varPointers(pl.snap), varPointers(pl.owned)
 	if hooks {
 		snap = &dst.CallExpr{Fun: dst.NewIdent("append"), Args: []dst.Expr{snap, dst.NewIdent(pl.prefix + "TestSnap")}, Ellipsis: true}
+		owned = &dst.CallExpr{Fun: dst.NewIdent("append"), Args: []dst.Expr{owned, dst.NewIdent(pl.prefix + "TestOwned")}, Ellipsis: true}
 	}
 	register := &dst.CallExpr{Fun: simstd("RegisterInit"), Args: []dst.Expr{
 		&dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(pl.path)},
-		snap, dst.NewIdent(pl.prefix + "Vars"), dst.NewIdent(pl.prefix + "Funcs"),
+		snap, owned, dst.NewIdent(pl.prefix + "Vars"), dst.NewIdent(pl.prefix + "Funcs"),
+		dst.NewIdent(strconv.FormatBool(pl.complete())),
 	}}
 	initFn := &dst.FuncDecl{
 		Name: dst.NewIdent("init"),
@@ -414,7 +588,7 @@ func (pl *initPlan) orchestrator() []dst.Decl {
 	if hooks {
 		hookVars := &dst.GenDecl{Tok: token.VAR, Lparen: true, Specs: []dst.Spec{
 			&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(pl.prefix + "TestVars"), dst.NewIdent(pl.prefix + "TestFuncs")}, Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{{Type: dst.NewIdent("bool")}}}}},
-			&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(pl.prefix + "TestSnap")}, Type: &dst.ArrayType{Elt: dst.NewIdent("any")}},
+			&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(pl.prefix + "TestSnap"), dst.NewIdent(pl.prefix + "TestOwned")}, Type: &dst.ArrayType{Elt: dst.NewIdent("any")}},
 		}}
 		hookVars.Decs.Before = dst.EmptyLine
 		hookVars.Decs.Start = dst.Decorations{"// set by the test files' part of the initialization"}
@@ -480,6 +654,7 @@ func (pl *initPlan) testHooks() dst.Decl {
 		part("TestVars", vars),
 		part("TestFuncs", funcs),
 		&dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(pl.prefix + "TestSnap")}, Tok: token.ASSIGN, Rhs: []dst.Expr{varPointers(pl.testSnap)}},
+		&dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(pl.prefix + "TestOwned")}, Tok: token.ASSIGN, Rhs: []dst.Expr{varPointers(pl.testOwned)}},
 		&dst.ReturnStmt{Results: []dst.Expr{dst.NewIdent("true")}},
 	}
 	d := &dst.GenDecl{Tok: token.VAR, Specs: []dst.Spec{&dst.ValueSpec{
@@ -508,10 +683,13 @@ type initAnalysis struct {
 	memo  map[*types.Func]bool          // whether each is safe (viaBody)
 	// stateMemo is whether each is stateful (viaBody)
 	stateMemo map[*types.Func]bool
+	// rerunVars are the variables whose initializers run again, decided in Go's order, so
+	// before any initializer that depends on them
+	rerunVars map[*types.Var]bool
 }
 
 func newInitAnalysis(c *fileCtx) *initAnalysis {
-	an := &initAnalysis{c: c, decls: map[*types.Func]*ast.FuncDecl{}, memo: map[*types.Func]bool{}, stateMemo: map[*types.Func]bool{}}
+	an := &initAnalysis{c: c, decls: map[*types.Func]*ast.FuncDecl{}, memo: map[*types.Func]bool{}, stateMemo: map[*types.Func]bool{}, rerunVars: map[*types.Var]bool{}}
 	for _, f := range c.pkg.Syntax {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
@@ -548,9 +726,10 @@ func (an *initAnalysis) freshPrefix(base string) string {
 }
 
 // safe reports whether running n again in every run is safe: every function it calls,
-// directly or through the package's own functions, is simulated, rewritten with it (and so
-// reinitialized too), or on the list of std packages without global effects a repeat would
-// trip over (pureStd). Calls through function values and interfaces count as safe: what they
+// directly or through the package's own functions, is simgen's shim of a std package or on
+// the list of std packages without global effects a repeat would trip over (pureStd). A
+// call into another package makes it unsafe, and its package is then pinned (see
+// simstd.RegisterInit). Calls through function values and interfaces count as safe: what they
 // call is not known statically.
 func (an *initAnalysis) safe(n ast.Node) bool {
 	ok := true
@@ -598,18 +777,21 @@ func (an *initAnalysis) funcSafe(fn *types.Func) bool {
 		return true // error.Error
 	case pkg == an.c.pkg.Types:
 		return an.viaBody(fn, an.memo, true, an.safe)
-	case translated[pkg.Path()]:
-		return false // std state, kept across runs
-	case an.c.paths.simulated(pkg.Path()) || pureStd[pkg.Path()]:
+	case pureStd[pkg.Path()]:
 		return true
+	case an.c.paths.targets[pkg.Path()]:
+		// Another package's function may reach state a repeat trips over (a flag); its
+		// body is not looked into, so the call runs once, natively.
+		return false
 	}
-	return false
+	return an.c.paths.simulated(pkg.Path()) // simgen's shims
 }
 
 // stateful reports whether evaluating the initializer e makes state that a run may change or
 // that belongs to a run: it calls simulated code (time.Now, sync.OnceFunc, a rewritten
-// package), makes a map, slice, channel or pointer, does a channel operation, or writes to a
-// package-level variable, directly or through the package's own functions. An initializer that is not (errors.New("x"),
+// package), makes a map, slice, channel or pointer, does a channel operation, writes
+// anything but a local variable, or reads a variable whose initializer runs again, directly or
+// through the package's own functions. An initializer that is not (errors.New("x"),
 // regexp.MustCompile, a struct value) keeps its native value, restored in every run, so a
 // value such as a sentinel error keeps its identity for code that captured it natively.
 func (an *initAnalysis) stateful(e ast.Node) bool {
@@ -643,38 +825,30 @@ func (an *initAnalysis) stateful(e ast.Node) bool {
 			found = true
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
-				found = found || n.Tok != token.DEFINE && an.packageRoot(l)
+				found = found || n.Tok != token.DEFINE && an.mayBeShared(l)
 			}
 		case *ast.IncDecStmt:
-			found = an.packageRoot(n.X)
+			found = found || an.mayBeShared(n.X)
+		case *ast.Ident:
+			if v, ok := an.c.info.Uses[n].(*types.Var); ok && an.rerunVars[v] {
+				found = true // a value made again in every run: var alias = registry
+			}
 		}
 		return !found
 	})
 	return found
 }
 
-// packageRoot reports whether the variable an assignment to e writes to, or into, is a
-// package-level variable: registered[n] = true.
-func (an *initAnalysis) packageRoot(e ast.Expr) bool {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.SelectorExpr:
-			if _, ok := an.c.info.Selections[x]; !ok {
-				e = x.Sel // a qualified identifier
-				continue
-			}
-			e = x.X
-		case *ast.StarExpr:
-			return true // through a pointer: anywhere
-		case *ast.Ident:
-			v, ok := an.c.info.Uses[x].(*types.Var)
-			return ok && v.Parent() != nil && v.Parent() == v.Pkg().Scope()
-		default:
-			return false
-		}
+// mayBeShared reports whether an assignment to e may write state outside the function: e is
+// not a local variable (a package-level variable, a field, an element, through a pointer or
+// a receiver).
+func (an *initAnalysis) mayBeShared(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return true
 	}
+	v, ok := an.c.info.Uses[id].(*types.Var)
+	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 }
 
 // viaBody decides a property of one of the package's own functions from its body, once. A

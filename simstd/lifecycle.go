@@ -37,7 +37,7 @@ type testState struct {
 	parallel bool
 	// denyParallel is set by Setenv and Chdir, after which Parallel panics.
 	denyParallel bool
-	done     *kernel.Chan[struct{}]
+	done         *kernel.Chan[struct{}]
 
 	// bodyDone is closed when the test function returned (its defers ran),
 	// releasing the parallel subtests, which wait on it; made by the first

@@ -9,17 +9,35 @@ import (
 // A pkgInit is the initialization of one simulated package, as its variant registers it.
 type pkgInit struct {
 	path string
-	// vars point at the package-level variables that no rerun initializer assigns.
+	// vars point at the package's variables.
 	vars []any
-	// beforeFuncs holds, index for index with vars, the value each had before the package's
-	// init functions ran natively, for the variables they changed; nil for the others.
-	beforeFuncs []reflect.Value
+	// restore holds, index for index with vars, the value each gets back in every run when
+	// package initialization changed it natively (it runs again, unless pinned): its value
+	// before the package's initialization, or before a later package's (a registration);
+	// the zero Value for the others.
+	restore []reflect.Value
+	// last holds the values of vars as the last package initialization left them, to
+	// notice what the next one changes.
+	last []reflect.Value
 	// saved holds, for the others, the value each had when the process's first run
 	// started (after TestMain, say); nil until then.
 	saved []reflect.Value
 	// initVars and initFuncs run the package's variable initializers and its init
 	// functions, in Go's order; with rerun set, only those that can run again.
 	initVars, initFuncs func(rerun bool)
+	// complete is set when all of the package's initialization runs again.
+	complete bool
+	// changedBy lists the later packages whose native initialization changed vars.
+	changedBy []*pkgInit
+	// pinned is set, at the first run, for a package whose state initialization that does
+	// not run again changed, directly or through another pinned package: its
+	// initialization does not run again either, and vars get back their values from the
+	// first run's start, so that nothing is registered twice or lost.
+	pinned bool
+	// overridden is set, at the first run, when code that ran after package
+	// initialization (TestMain, say) changed a variable that initialization had set: the
+	// package is pinned, so that the change is not undone by initialization running again.
+	overridden bool
 }
 
 // pkgInits is every registered package initialization, in registration order, which is
@@ -36,25 +54,95 @@ var pkgInits struct {
 // Main or RunJudged starts begins with fresh package state:
 //
 //   - each variable vars points at gets back the value it had when the process's first run
-//     started, or, if the package's init functions changed it, the value it had before
-//     they ran (they run again);
+//     started (what TestMain set, say), or, if package initialization changed it, its
+//     value from before that initialization, which runs again: from before the init
+//     functions, or, for a variable no initializer of its own assigns (owned lists those
+//     that one does), from before the variable initializers;
 //   - then initVars(true) and initFuncs(true) run inside the run, on its clock.
 //
-// Packages are reinitialized in the order Go initialized them. Generated code calls
-// RegisterInit; it is not meant for hand-written code.
-func RegisterInit(path string, vars []any, initVars, initFuncs func(rerun bool)) {
+// complete says that all of the package's initialization runs again with rerun set. A
+// package that is not complete or whose initialized state changed before the first run
+// (TestMain set a variable an init function sets), and the packages whose state its
+// initialization changed or that changed its state, are pinned: they do not run their initialization again, and
+// their variables get back their values from the first run's start, so that nothing is
+// registered twice or lost. Packages are reinitialized in the order Go initialized them.
+// Generated code calls RegisterInit; it is not meant for hand-written code.
+func RegisterInit(path string, vars, owned []any, initVars, initFuncs func(rerun bool), complete bool) {
+	before := saveVars(vars...)
 	initVars(false)
-	before := saveVars(vars)
+	afterVars := saveVars(vars...)
 	initFuncs(false)
-	p := &pkgInit{path: path, vars: vars, beforeFuncs: make([]reflect.Value, len(vars)), initVars: initVars, initFuncs: initFuncs}
+	p := &pkgInit{path: path, vars: vars, restore: make([]reflect.Value, len(vars)), last: saveVars(vars...), initVars: initVars, initFuncs: initFuncs, complete: complete}
+	isOwned := map[any]bool{}
+	for _, o := range owned {
+		isOwned[o] = true
+	}
 	for i, v := range vars {
-		if !sameValue(before[i], reflect.ValueOf(v).Elem()) {
-			p.beforeFuncs[i] = before[i]
+		switch {
+		case !sameValue(afterVars[i], p.last[i]):
+			p.restore[i] = afterVars[i] // an init function changed it
+		case !isOwned[v] && !sameValue(before[i], afterVars[i]):
+			p.restore[i] = before[i] // another variable's initializer changed it: var _ = register(...)
 		}
 	}
 	pkgInits.mu.Lock()
 	defer pkgInits.mu.Unlock()
+	for _, q := range pkgInits.list {
+		q.noticeChanges(p)
+	}
 	pkgInits.list = append(pkgInits.list, p)
+}
+
+// noticeChanges compares p's variables with what they were after the previous package
+// initialization, by, which just ran. A change is undone at the start of every run, since
+// by's initialization redoes it, unless p ends pinned (see pin).
+func (p *pkgInit) noticeChanges(by *pkgInit) {
+	for i, v := range p.vars {
+		cur := reflect.ValueOf(v).Elem()
+		if sameValue(p.last[i], cur) {
+			continue
+		}
+		if !p.restore[i].IsValid() {
+			p.restore[i] = p.last[i]
+		}
+		p.last[i] = saveVars(v)[0]
+		if len(p.changedBy) == 0 || p.changedBy[len(p.changedBy)-1] != by {
+			p.changedBy = append(p.changedBy, by)
+		}
+	}
+}
+
+// noticeOverrides sets overridden, comparing the variables as the first run starts with
+// what package initialization left.
+func (p *pkgInit) noticeOverrides() {
+	for i, v := range p.vars {
+		if p.restore[i].IsValid() && !sameValue(p.last[i], reflect.ValueOf(v).Elem()) {
+			p.overridden = true
+		}
+	}
+}
+
+// pin marks the packages whose initialization must not run again: those whose
+// initialization does not all run again (a flag, a call into another package) or whose
+// initialized state TestMain changed, those their initialization changed, and those that
+// changed a pinned package, until nothing changes.
+func pin(list []*pkgInit) {
+	for _, p := range list {
+		p.pinned = !p.complete || p.overridden
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range list {
+			for _, q := range p.changedBy {
+				if !p.pinned && q.pinned {
+					p.pinned, changed = true, true
+				}
+				if p.pinned && !q.pinned {
+					q.pinned, changed = true, true
+				}
+			}
+		}
+	}
 }
 
 // initPackages gives a run fresh package state (see RegisterInit). It runs on the run's
@@ -64,29 +152,36 @@ func RegisterInit(path string, vars []any, initVars, initFuncs func(rerun bool))
 func initPackages() {
 	pkgInits.mu.Lock()
 	list := pkgInits.list
+	fresh := false
 	for _, p := range list {
 		if p.saved == nil {
-			p.saved = saveVars(p.vars)
+			p.saved, fresh = saveVars(p.vars...), true
+			p.noticeOverrides()
 		}
+	}
+	if fresh {
+		pin(list)
 	}
 	pkgInits.mu.Unlock()
 	for _, p := range list {
 		for i, v := range p.vars {
 			val := p.saved[i]
-			if b := p.beforeFuncs[i]; b.IsValid() {
-				val = b
+			if r := p.restore[i]; r.IsValid() && !p.pinned {
+				val = r
 			}
 			reflect.ValueOf(v).Elem().Set(val)
 		}
 	}
 	for _, p := range list {
-		p.initVars(true)
-		p.initFuncs(true)
+		if !p.pinned {
+			p.initVars(true)
+			p.initFuncs(true)
+		}
 	}
 }
 
 // saveVars copies the values vars point at.
-func saveVars(vars []any) []reflect.Value {
+func saveVars(vars ...any) []reflect.Value {
 	out := make([]reflect.Value, len(vars))
 	for i, v := range vars {
 		e := reflect.ValueOf(v).Elem()
@@ -98,11 +193,14 @@ func saveVars(vars []any) []reflect.Value {
 }
 
 // sameValue reports whether a and b, of one type, hold the same value, comparing maps,
-// slices, pointers, channels and functions by identity, not by what they refer to: whether
-// an assignment changed a variable, not whether the state it reaches changed.
+// slices, pointers, channels and functions by identity (and maps and slices by length),
+// not by what they refer to: whether a variable was assigned or a map or slice in it grew,
+// not whether state it only points to changed.
 func sameValue(a, b reflect.Value) bool {
 	switch a.Kind() {
-	case reflect.Map, reflect.Pointer, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+	case reflect.Map:
+		return a.Pointer() == b.Pointer() && a.Len() == b.Len() // an insertion shows
+	case reflect.Pointer, reflect.Chan, reflect.Func, reflect.UnsafePointer:
 		return a.Pointer() == b.Pointer()
 	case reflect.Slice:
 		return a.Pointer() == b.Pointer() && a.Len() == b.Len() && a.Cap() == b.Cap()

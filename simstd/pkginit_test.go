@@ -24,9 +24,9 @@ func (p *fakePkg) register(t *testing.T) {
 	saved := pkgInits.list
 	t.Cleanup(func() { pkgInits.list = saved })
 	pkgInits.list = nil
-	RegisterInit("fake", []any{&p.hits, &p.mode, &p.cache},
+	RegisterInit("fake", []any{&p.hits, &p.mode, &p.cache}, nil,
 		func(rerun bool) { p.start = time.Now() },
-		func(rerun bool) { p.hits++; p.inits++ })
+		func(rerun bool) { p.hits++; p.inits++ }, true)
 }
 
 func TestRegisterInitRunsNativelyAtOnce(t *testing.T) {
@@ -81,8 +81,62 @@ func TestSameValue(t *testing.T) {
 		{[2]string{"a"}, [2]string{"b"}, false},
 		{uint8(3), uint8(3), true},
 	} {
-		a := saveVars([]any{&c.a})[0].Elem()
-		b := saveVars([]any{&c.b})[0].Elem()
+		a := saveVars(&c.a)[0].Elem()
+		b := saveVars(&c.b)[0].Elem()
 		assert.Equal(t, c.same, a.Type() == b.Type() && sameValue(a, b), "%#v vs %#v", c.a, c.b)
+	}
+}
+
+// A registry in one package, filled by a later package's initialization: when that
+// initialization all runs again, every run starts from the empty registry and it registers
+// again, once; when part of it does not run again (a flag, say), neither package
+// reinitializes, and the registry keeps what native initialization put there (and, being
+// the same map, what earlier runs put in it).
+func TestInitPackagesRegistration(t *testing.T) {
+	for _, complete := range []bool{true, false} {
+		saved := pkgInits.list
+		pkgInits.list = nil
+		var registry map[string]int // package a: no initializer, filled lazily
+		register := func(name string) {
+			if registry == nil {
+				registry = map[string]int{}
+			}
+			registry[name]++
+		}
+		var stamp time.Time // package b: stamped by its initializer
+		RegisterInit("a", []any{&registry}, nil, func(bool) {}, func(bool) {}, true)
+		RegisterInit("b", []any{&stamp}, []any{&stamp}, func(bool) { stamp = time.Now() }, func(bool) { register("b") }, complete)
+		for seed := uint64(1); seed <= 2; seed++ {
+			r := kernel.Run(kernel.Config{Seed: seed}, func() {
+				initPackages()
+				assert.Equal(t, 1, registry["b"], "complete %v: registered once", complete)
+				if complete {
+					assert.Equal(t, map[string]int{"b": 1}, registry, "a fresh registry")
+				}
+				assert.Equal(t, complete, Epoch.Equal(stamp), "b reinitializes only when complete")
+				register("in the run")
+			})
+			require.NoError(t, r.Err)
+		}
+		pkgInits.list = saved
+	}
+}
+
+// A variable an init function sets, which TestMain then changes, keeps TestMain's value:
+// the package does not reinitialize, rather than undo it.
+func TestInitPackagesKeepsWhatTestMainSet(t *testing.T) {
+	saved := pkgInits.list
+	t.Cleanup(func() { pkgInits.list = saved })
+	pkgInits.list = nil
+	var mode string
+	RegisterInit("tm", []any{&mode}, nil, func(bool) {}, func(bool) { mode = "prod" }, true)
+	mode = "test" // TestMain
+	for seed := uint64(1); seed <= 2; seed++ {
+		r := kernel.Run(kernel.Config{Seed: seed}, func() {
+			initPackages()
+			assert.Equal(t, "test", mode)
+			mode = "changed by a run"
+		})
+		require.NoError(t, r.Err)
 	}
 }

@@ -168,12 +168,12 @@ func (c *Client) indexOf(addr string) int {
 // set by the test files' part of the initialization
 var (
 	simgenInitTestVars, simgenInitTestFuncs func(bool)
-	simgenInitTestSnap                      []any
+	simgenInitTestSnap, simgenInitTestOwned []any
 )
 
 // init runs the package's initialization as Go would, and registers it to run again at the start of every simulated run (simgen).
 func init() {
-	simstd.RegisterInit("github.com/simgen/simgen/example/raft", append([]any{&ErrClosed, &errDeadline}, simgenInitTestSnap...), simgenInitVars, simgenInitFuncs)
+	simstd.RegisterInit("github.com/simgen/simgen/example/raft", append([]any{&ErrClosed, &errDeadline}, simgenInitTestSnap...), append([]any{&ErrClosed, &errDeadline}, simgenInitTestOwned...), simgenInitVars, simgenInitFuncs, true)
 }
 
 func simgenInitVars(rerun bool) {

@@ -164,5 +164,6 @@ var _ = func() bool {
 	simgenInitTestVars = func(rerun bool) {}
 	simgenInitTestFuncs = func(rerun bool) {}
 	simgenInitTestSnap = []any{}
+	simgenInitTestOwned = []any{}
 	return true
 }()
