@@ -148,6 +148,16 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 	if translated[base] || !c.paths.reinit[base] {
 		return nil
 	}
+	for _, name := range []string{"append", "any", "bool", "nil", "true", "false"} {
+		if obj := c.pkg.Types.Scope().Lookup(name); obj != nil {
+			c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(obj.Pos(), false),
+				What:    "package initialization of " + c.pkg.PkgPath + " left native",
+				Why:     "the package declares " + name + ", which the code simgen generates to repeat its initialization uses as Go's predeclared identifier, so the package initializes once, natively, before any run, and its runs share its state",
+				Fix:     "rename " + name,
+				Ignored: true})
+			return nil
+		}
+	}
 	pl := &initPlan{path: c.pkg.PkgPath, varOf: map[*types.Var]*initVar{}, funcOf: map[ast.Node]*initFunc{}}
 	typed := map[*types.Var]bool{} // variables declared with an explicit type
 	for _, f := range c.pkg.Syntax {
