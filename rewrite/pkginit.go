@@ -95,7 +95,8 @@ type initVar struct {
 	// stateful and safe are initAnalysis's verdicts; rerun, both: the initializer runs again
 	// in every run, not only natively at process start.
 	stateful, safe, rerun bool
-	test                  bool // it is declared in a _test.go file
+	test                  bool   // it is declared in a _test.go file
+	why                   string // the call that makes it unsafe, if any
 }
 
 // An initFunc is one init function.
@@ -103,6 +104,38 @@ type initFunc struct {
 	index int
 	rerun bool
 	test  bool
+	why   string    // the call that makes it unsafe, if any
+	pos   token.Pos // of its declaration
+}
+
+// incompleteWarning says, for a package that is not complete, what keeps its initialization
+// native: what it starts (goroutines, timers) then runs outside the simulation.
+func (pl *initPlan) incompleteWarning(c *fileCtx) *Finding {
+	if pl.complete() {
+		return nil
+	}
+	var pos token.Pos
+	why := ""
+	for _, v := range pl.vars {
+		if v.stateful && !v.rerun {
+			pos, why = v.init.Lhs[0].Pos(), v.why
+			break
+		}
+	}
+	for _, f := range pl.funcs {
+		if !f.rerun && (pos == token.NoPos || f.pos < pos) {
+			pos, why = f.pos, f.why
+		}
+	}
+	what := "it"
+	if why != "" {
+		what = "it calls " + why + ", which"
+	}
+	return &Finding{Pos: c.fset.PositionFor(pos, false),
+		What:    "package initialization of " + c.pkg.PkgPath + " left native",
+		Why:     what + " a run cannot repeat (state outside the package, or a call into another package), so the package initializes once, natively, before any run: goroutines and timers it starts run outside the simulation, and its runs share its state",
+		Fix:     "move that part of the initialization into a function the tests call, or out of the package",
+		Ignored: true}
 }
 
 // complete reports whether all of the package's initialization that makes state runs again
@@ -224,7 +257,9 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 				return nil
 			}
 		}
+		an.unsafeCall = ""
 		iv := &initVar{index: len(pl.vars), init: in, stateful: an.stateful(in.Rhs), safe: an.safe(in.Rhs), test: isTestFile(c.fset.Position(in.Lhs[0].Pos()).Filename)}
+		iv.why = an.unsafeCall
 		iv.rerun = iv.stateful && iv.safe
 		if iv.rerun {
 			for _, v := range in.Lhs {
@@ -242,7 +277,9 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 			if !ok || fd.Recv != nil || fd.Name.Name != "init" || fd.Body == nil {
 				continue
 			}
+			an.unsafeCall = ""
 			fn := &initFunc{index: len(pl.funcs), rerun: an.safe(fd.Body), test: isTestFile(c.fset.Position(fd.Pos()).Filename)}
+			fn.why, fn.pos = an.unsafeCall, fd.Pos()
 			pl.funcs = append(pl.funcs, fn)
 			pl.funcOf[fd] = fn
 		}
@@ -274,6 +311,9 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 				}
 			}
 		}
+	}
+	if w := pl.incompleteWarning(c); w != nil {
+		c.findings = append(c.findings, *w)
 	}
 	if len(pl.vars) == 0 && len(pl.funcs) == 0 && len(pl.snap) == 0 && len(pl.testSnap) == 0 {
 		return nil
@@ -693,6 +733,9 @@ type initAnalysis struct {
 	memo  map[*types.Func]bool          // whether each is safe (viaBody)
 	// stateMemo is whether each is stateful (viaBody)
 	stateMemo map[*types.Func]bool
+	// unsafeCall names the first call safe found unsafe since it was cleared, for the
+	// warning.
+	unsafeCall string
 	// rerunVars are the variables whose initializers run again, decided in Go's order, so
 	// before any initializer that depends on them
 	rerunVars map[*types.Var]bool
@@ -750,6 +793,9 @@ func (an *initAnalysis) safe(n ast.Node) bool {
 		}
 		if fn := an.callee(call); fn != nil && !an.funcSafe(fn) {
 			ok = false
+			if an.unsafeCall == "" {
+				an.unsafeCall = fn.FullName()
+			}
 		}
 		return ok
 	})

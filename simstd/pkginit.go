@@ -2,8 +2,10 @@ package simstd
 
 import (
 	"math"
+	"os"
 	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // A pkgInit is the initialization of one simulated package, as its variant registers it.
@@ -16,9 +18,10 @@ type pkgInit struct {
 	// before the package's initialization, or before a later package's (a registration);
 	// the zero Value for the others.
 	restore []reflect.Value
-	// last holds the values of vars as the last package initialization left them, to
-	// notice what the next one changes.
-	last []reflect.Value
+	// last holds the values of vars as the last package initialization left them, and
+	// lastFP their fingerprints, to notice what the next one changes, in place too.
+	last   []reflect.Value
+	lastFP []uint64
 	// saved holds, for the others, the value each had when the process's first run
 	// started (after TestMain, say); nil until then.
 	saved []reflect.Value
@@ -27,6 +30,11 @@ type pkgInit struct {
 	initVars, initFuncs func(rerun bool)
 	// complete is set when all of the package's initialization runs again.
 	complete bool
+	// owned holds the pointers of vars that an initializer of their own assigns.
+	owned map[any]bool
+	// held are the goroutines its native initialization started under simgen test or
+	// run, not started then (see initGoroutines); started natively if it ends pinned.
+	held []func()
 	// changedBy lists the later packages whose native initialization changed vars.
 	changedBy []*pkgInit
 	// pinned is set, at the first run, for a package whose state initialization that does
@@ -68,20 +76,24 @@ var pkgInits struct {
 // registered twice or lost. Packages are reinitialized in the order Go initialized them.
 // Generated code calls RegisterInit; it is not meant for hand-written code.
 func RegisterInit(path string, vars, owned []any, initVars, initFuncs func(rerun bool), complete bool) {
+	if complete && underSimgen() {
+		initGoroutines.start()
+	}
 	before := saveVars(vars...)
 	initVars(false)
 	afterVars := saveVars(vars...)
 	initFuncs(false)
-	p := &pkgInit{path: path, vars: vars, restore: make([]reflect.Value, len(vars)), last: saveVars(vars...), initVars: initVars, initFuncs: initFuncs, complete: complete}
-	isOwned := map[any]bool{}
+	held := initGoroutines.stop()
+	p := &pkgInit{path: path, vars: vars, restore: make([]reflect.Value, len(vars)), last: saveVars(vars...), lastFP: fingerprints(vars), initVars: initVars, initFuncs: initFuncs, complete: complete, held: held}
+	p.owned = map[any]bool{}
 	for _, o := range owned {
-		isOwned[o] = true
+		p.owned[o] = true
 	}
 	for i, v := range vars {
 		switch {
 		case !sameValue(afterVars[i], p.last[i]):
 			p.restore[i] = afterVars[i] // an init function changed it
-		case !isOwned[v] && !sameValue(before[i], afterVars[i]):
+		case !p.owned[v] && !sameValue(before[i], afterVars[i]):
 			p.restore[i] = before[i] // another variable's initializer changed it: var _ = register(...)
 		}
 	}
@@ -98,25 +110,27 @@ func RegisterInit(path string, vars, owned []any, initVars, initFuncs func(rerun
 // by's initialization redoes it, unless p ends pinned (see pin).
 func (p *pkgInit) noticeChanges(by *pkgInit) {
 	for i, v := range p.vars {
-		cur := reflect.ValueOf(v).Elem()
-		if sameValue(p.last[i], cur) {
+		fp := fingerprint(reflect.ValueOf(v).Elem(), fingerprintDepth)
+		if fp == p.lastFP[i] {
 			continue
 		}
 		if !p.restore[i].IsValid() {
 			p.restore[i] = p.last[i]
 		}
-		p.last[i] = saveVars(v)[0]
+		p.last[i], p.lastFP[i] = saveVars(v)[0], fp
 		if len(p.changedBy) == 0 || p.changedBy[len(p.changedBy)-1] != by {
 			p.changedBy = append(p.changedBy, by)
 		}
 	}
 }
 
-// noticeOverrides sets overridden, comparing the variables as the first run starts with
-// what package initialization left.
+// noticeOverrides sets overridden, comparing the variables that package initialization set
+// (an initializer of their own, an init function, another package) as the first run starts
+// with what initialization left: TestMain changed one (Timeout = time.Millisecond, a map
+// filled), which running initialization again would undo.
 func (p *pkgInit) noticeOverrides() {
 	for i, v := range p.vars {
-		if p.restore[i].IsValid() && !sameValue(p.last[i], reflect.ValueOf(v).Elem()) {
+		if (p.restore[i].IsValid() || p.owned[v]) && fingerprint(reflect.ValueOf(v).Elem(), fingerprintDepth) != p.lastFP[i] {
 			p.overridden = true
 		}
 	}
@@ -161,6 +175,14 @@ func initPackages() {
 	}
 	if fresh {
 		pin(list)
+		for _, p := range list {
+			if p.pinned {
+				for _, fn := range p.held {
+					go fn()
+				}
+			}
+			p.held = nil
+		}
 	}
 	pkgInits.mu.Unlock()
 	for _, p := range list {
@@ -237,4 +259,133 @@ func sameValue(a, b reflect.Value) bool {
 	default: // unsigned integers
 		return a.Uint() == b.Uint()
 	}
+}
+
+// fingerprintDepth is how far fingerprint follows pointers, maps and slices: registries are
+// a pointer or a map away from the variable that holds them.
+const fingerprintDepth = 3
+
+func fingerprints(vars []any) []uint64 {
+	out := make([]uint64, len(vars))
+	for i, v := range vars {
+		out[i] = fingerprint(reflect.ValueOf(v).Elem(), fingerprintDepth)
+	}
+	return out
+}
+
+// fingerprint hashes v and, depth levels deep, what its pointers, slices and maps refer to
+// (map entries in an order-independent way, slices' first elements), so that a change made
+// in place, such as a registration into a registry that a variable points to, shows.
+func fingerprint(v reflect.Value, depth int) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(x uint64) {
+		for range 8 {
+			h ^= x & 0xff
+			h *= 1099511628211
+			x >>= 8
+		}
+	}
+	mix(uint64(v.Kind()))
+	switch v.Kind() {
+	case reflect.Bool:
+		mix(uint64(b2i(v.Bool())))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		mix(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		mix(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		mix(math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		mix(math.Float64bits(real(v.Complex())))
+		mix(math.Float64bits(imag(v.Complex())))
+	case reflect.String:
+		for _, b := range []byte(v.String()) {
+			mix(uint64(b))
+		}
+		mix(uint64(v.Len()))
+	case reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		mix(uint64(v.Pointer()))
+	case reflect.Pointer:
+		mix(uint64(v.Pointer()))
+		if depth > 0 && !v.IsNil() {
+			mix(fingerprint(v.Elem(), depth-1))
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			mix(fingerprint(v.Elem(), depth))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			mix(fingerprint(v.Field(i), depth))
+		}
+	case reflect.Array:
+		for i := range min(v.Len(), maxFingerprintElems) {
+			mix(fingerprint(v.Index(i), depth))
+		}
+	case reflect.Slice:
+		mix(uint64(v.Pointer()))
+		mix(uint64(v.Len()))
+		if depth > 0 {
+			for i := range min(v.Len(), maxFingerprintElems) {
+				mix(fingerprint(v.Index(i), depth-1))
+			}
+		}
+	case reflect.Map:
+		mix(uint64(v.Pointer()))
+		mix(uint64(v.Len()))
+		if depth > 0 && v.Len() <= maxFingerprintElems {
+			var sum uint64
+			for it := v.MapRange(); it.Next(); {
+				sum += fingerprint(it.Key(), depth-1)*31 ^ fingerprint(it.Value(), depth-1)
+			}
+			mix(sum)
+		}
+	}
+	return h
+}
+
+// maxFingerprintElems bounds the elements of one slice, array or map that fingerprint looks
+// at; a larger map shows changes in its length only.
+const maxFingerprintElems = 256
+
+// initGoroutines holds back the goroutines that the native initialization of a complete
+// package starts under simgen test or run: every run starts its own, and a native one left
+// running could pick up the run's channels (its range over a package channel starting after
+// the run made a new one) and wake a simulated goroutine from outside. Only native code
+// before the first run (TestMain) could have used them.
+var initGoroutines heldGoroutines
+
+type heldGoroutines struct {
+	active atomic.Bool // set between start and stop: the cheap check native Go makes
+	mu     sync.Mutex
+	fns    []func()
+}
+
+func (h *heldGoroutines) start() { h.active.Store(true) }
+
+func (h *heldGoroutines) stop() []func() {
+	h.active.Store(false)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fns := h.fns
+	h.fns = nil
+	return fns
+}
+
+// hold keeps fn instead of starting it, between start and stop. Package initialization
+// runs on one goroutine, so a goroutine it starts never races with stop.
+func (h *heldGoroutines) hold(fn func()) bool {
+	if !h.active.Load() {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fns = append(h.fns, fn)
+	return true
+}
+
+// underSimgen reports whether simgen test or simgen run started the process: every test or
+// main function then runs simulated.
+func underSimgen() bool {
+	return os.Getenv(EnvUnderSimgenTest) != "" || os.Getenv(EnvUnderSimgenRun) != ""
 }

@@ -62,6 +62,9 @@ func Go(fn func()) {
 		g.Go(fn)
 		return
 	}
+	if initGoroutines.hold(fn) {
+		return
+	}
 	go fn()
 }
 
