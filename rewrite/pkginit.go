@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -244,11 +243,7 @@ func (c *fileCtx) makeInitPlan() *initPlan {
 			if v.Name() == "_" || typed[v] {
 				continue
 			}
-			_, err := scratch.typeExpr(v.Type())
-			if err == nil {
-				err = spellable(v.Type(), c.pkg.Types, map[types.Type]bool{})
-			}
-			if err != nil {
+			if _, err := scratch.typeExpr(v.Type()); err != nil {
 				c.findings = append(c.findings, Finding{Pos: c.fset.PositionFor(v.Pos(), false),
 					What:    "package initialization of " + c.pkg.PkgPath + " left native",
 					Why:     "the type of " + v.Name() + " cannot be spelled in the variant (" + err.Error() + "), so the package initializes once, natively, before any run, and its runs share its state",
@@ -398,72 +393,6 @@ func fileNamed(pkg *packages.Package, fset *token.FileSet, name string) *ast.Fil
 	for _, f := range pkg.Syntax {
 		if fset.Position(f.Package).Filename == name {
 			return f
-		}
-	}
-	return nil
-}
-
-// spellable reports why a declaration in package from cannot name t, which typeExpr spells
-// without looking at importability: a package under another tree's internal directory, or
-// an unexported field or method of another package in a struct or interface type.
-func spellable(t types.Type, from *types.Package, seen map[types.Type]bool) error {
-	if seen[t] {
-		return nil
-	}
-	seen[t] = true
-	switch t := t.(type) {
-	case *types.Named:
-		if p := t.Obj().Pkg(); p != nil && p != from && !internalVisible(p.Path(), from.Path()) {
-			return fmt.Errorf("type %s.%s is in an internal package", p.Path(), t.Obj().Name())
-		}
-		for i := range t.TypeArgs().Len() {
-			if err := spellable(t.TypeArgs().At(i), from, seen); err != nil {
-				return err
-			}
-		}
-		return nil
-	case *types.Alias:
-		return spellable(types.Unalias(t), from, seen)
-	case *types.Pointer:
-		return spellable(t.Elem(), from, seen)
-	case *types.Slice:
-		return spellable(t.Elem(), from, seen)
-	case *types.Array:
-		return spellable(t.Elem(), from, seen)
-	case *types.Chan:
-		return spellable(t.Elem(), from, seen)
-	case *types.Map:
-		if err := spellable(t.Key(), from, seen); err != nil {
-			return err
-		}
-		return spellable(t.Elem(), from, seen)
-	case *types.Signature:
-		for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
-			for i := range tup.Len() {
-				if err := spellable(tup.At(i).Type(), from, seen); err != nil {
-					return err
-				}
-			}
-		}
-	case *types.Struct:
-		for i := range t.NumFields() {
-			f := t.Field(i)
-			if !f.Exported() && f.Pkg() != from {
-				return fmt.Errorf("field %s of a struct type is unexported in another package", f.Name())
-			}
-			if err := spellable(f.Type(), from, seen); err != nil {
-				return err
-			}
-		}
-	case *types.Interface:
-		for i := range t.NumMethods() {
-			m := t.Method(i)
-			if !m.Exported() && m.Pkg() != from {
-				return fmt.Errorf("method %s of an interface type is unexported in another package", m.Name())
-			}
-			if err := spellable(m.Type(), from, seen); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -58,29 +58,29 @@ func rewriteReflectMap(c *fileCtx) {
 
 // reflectMethod returns the name of the reflect.Value method se selects, when it is one of
 // reflectMapFuncs, and whether it is reached through embedding.
-func (c *fileCtx) reflectMethod(se *dst.SelectorExpr) (name string, promoted bool, sel *types.Selection) {
+func (c *fileCtx) reflectMethod(se *dst.SelectorExpr) (name string, promoted bool) {
 	a, ok := c.astOf(se).(*ast.SelectorExpr)
 	if !ok {
-		return "", false, nil
+		return "", false
 	}
-	sel, ok = c.info.Selections[a]
+	sel, ok := c.info.Selections[a]
 	if !ok || sel.Kind() != types.MethodVal {
-		return "", false, nil
+		return "", false
 	}
 	fn := sel.Obj().(*types.Func)
 	recv := fn.Type().(*types.Signature).Recv()
 	named, ok := recv.Type().(*types.Named)
 	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "reflect" || named.Obj().Name() != "Value" {
-		return "", false, nil
+		return "", false
 	}
 	if _, ok := reflectMapFuncs[fn.Name()]; !ok {
-		return "", false, nil
+		return "", false
 	}
-	return fn.Name(), len(sel.Index()) > 1, sel
+	return fn.Name(), len(sel.Index()) > 1
 }
 
 func (c *fileCtx) reflectMapCall(call *dst.CallExpr, se *dst.SelectorExpr) dst.Expr {
-	name, promoted, _ := c.reflectMethod(se)
+	name, promoted := c.reflectMethod(se)
 	if name == "" {
 		return nil
 	}
@@ -99,7 +99,7 @@ func (c *fileCtx) reflectMapCall(call *dst.CallExpr, se *dst.SelectorExpr) dst.E
 
 // reflectMapMethodValue reports a method value of one of reflectMapFuncs' methods.
 func (c *fileCtx) reflectMapMethodValue(se *dst.SelectorExpr) {
-	if name, _, _ := c.reflectMethod(se); name != "" {
+	if name, _ := c.reflectMethod(se); name != "" {
 		c.finding(se, "method value reflect.Value."+name, "simgen seeds map order only in calls of the method, so this iteration keeps reflect's order, which differs between runs", "call the method instead of taking its value")
 	}
 }

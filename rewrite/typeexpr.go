@@ -11,7 +11,9 @@ import (
 
 // typeExpr spells t as a type expression of the variant: channel types become
 // *simstd.Chan[T] and packages are referred to by their variant import paths. It fails for
-// types the file cannot name, such as unexported types of other packages.
+// types the file cannot name: unexported types of other packages, types in internal packages
+// it may not import, and struct or interface types with another package's unexported fields
+// or methods.
 func (c *fileCtx) typeExpr(t types.Type) (dst.Expr, error) {
 	switch t := t.(type) {
 	case *types.Basic:
@@ -70,6 +72,8 @@ func (c *fileCtx) namedExpr(obj *types.TypeName, args *types.TypeList) (dst.Expr
 		base = dst.NewIdent(obj.Name())
 	case !obj.Exported():
 		return nil, fmt.Errorf("type %s.%s is not exported", obj.Pkg().Path(), obj.Name())
+	case !internalVisible(obj.Pkg().Path(), c.pkg.PkgPath):
+		return nil, fmt.Errorf("type %s.%s is in an internal package", obj.Pkg().Path(), obj.Name())
 	case obj.Pkg().Path() == "reflect" && obj.Name() == "MapIter":
 		base = simstd("ReflectMapIter") // see rewriteReflectMap
 	default:
@@ -135,6 +139,10 @@ func (c *fileCtx) structExpr(s *types.Struct) (dst.Expr, error) {
 	fl := &dst.FieldList{Opening: true, Closing: true}
 	for i := range s.NumFields() {
 		f := s.Field(i)
+		if !f.Exported() && f.Pkg() != c.pkg.Types {
+			// spelled here, the field would belong to this package: another type
+			return nil, fmt.Errorf("field %s of a struct type is unexported in %s", f.Name(), f.Pkg().Path())
+		}
 		e, err := c.typeExpr(f.Type())
 		if err != nil {
 			return nil, err
@@ -165,6 +173,9 @@ func (c *fileCtx) interfaceExpr(it *types.Interface) (dst.Expr, error) {
 	}
 	for i := range it.NumExplicitMethods() {
 		m := it.ExplicitMethod(i)
+		if !m.Exported() && m.Pkg() != c.pkg.Types {
+			return nil, fmt.Errorf("method %s of an interface type is unexported in %s", m.Name(), m.Pkg().Path())
+		}
 		ft, err := c.funcTypeExpr(m.Type().(*types.Signature))
 		if err != nil {
 			return nil, err

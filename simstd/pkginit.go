@@ -79,9 +79,9 @@ func RegisterInit(path string, vars, owned []any, initVars, initFuncs func(rerun
 	if complete && underSimgen() {
 		initGoroutines.start()
 	}
-	before := saveVars(vars...)
+	before, beforeFP := saveVars(vars...), fingerprints(vars)
 	initVars(false)
-	afterVars := saveVars(vars...)
+	afterVars, afterFP := saveVars(vars...), fingerprints(vars)
 	initFuncs(false)
 	held := initGoroutines.stop()
 	p := &pkgInit{path: path, vars: vars, restore: make([]reflect.Value, len(vars)), last: saveVars(vars...), lastFP: fingerprints(vars), initVars: initVars, initFuncs: initFuncs, complete: complete, held: held}
@@ -91,9 +91,9 @@ func RegisterInit(path string, vars, owned []any, initVars, initFuncs func(rerun
 	}
 	for i, v := range vars {
 		switch {
-		case !sameValue(afterVars[i], p.last[i]):
+		case afterFP[i] != p.lastFP[i]:
 			p.restore[i] = afterVars[i] // an init function changed it
-		case !p.owned[v] && !sameValue(before[i], afterVars[i]):
+		case !p.owned[v] && beforeFP[i] != afterFP[i]:
 			p.restore[i] = before[i] // another variable's initializer changed it: var _ = register(...)
 		}
 	}
@@ -212,53 +212,6 @@ func saveVars(vars ...any) []reflect.Value {
 		out[i] = c
 	}
 	return out
-}
-
-// sameValue reports whether a and b, of one type, hold the same value, comparing maps,
-// slices, pointers, channels and functions by identity (and maps and slices by length),
-// not by what they refer to: whether a variable was assigned or a map or slice in it grew,
-// not whether state it only points to changed.
-func sameValue(a, b reflect.Value) bool {
-	switch a.Kind() {
-	case reflect.Map:
-		return a.Pointer() == b.Pointer() && a.Len() == b.Len() // an insertion shows
-	case reflect.Pointer, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return a.Pointer() == b.Pointer()
-	case reflect.Slice:
-		return a.Pointer() == b.Pointer() && a.Len() == b.Len() && a.Cap() == b.Cap()
-	case reflect.Interface:
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		return a.Elem().Type() == b.Elem().Type() && sameValue(a.Elem(), b.Elem())
-	case reflect.Struct:
-		for i := range a.NumField() {
-			if !sameValue(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Array:
-		for i := range a.Len() {
-			if !sameValue(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Float32, reflect.Float64:
-		return math.Float64bits(a.Float()) == math.Float64bits(b.Float())
-	case reflect.Complex64, reflect.Complex128:
-		ac, bc := a.Complex(), b.Complex()
-		return math.Float64bits(real(ac)) == math.Float64bits(real(bc)) && math.Float64bits(imag(ac)) == math.Float64bits(imag(bc))
-	case reflect.String:
-		return a.String() == b.String()
-	case reflect.Bool:
-		return a.Bool() == b.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return a.Int() == b.Int()
-	default: // unsigned integers
-		return a.Uint() == b.Uint()
-	}
 }
 
 // fingerprintDepth is how far fingerprint follows pointers, maps and slices: registries are

@@ -1,6 +1,7 @@
 package simstd
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/simgen/simgen/internal/kernel"
@@ -58,7 +59,7 @@ func TestInitPackagesGivesEveryRunFreshState(t *testing.T) {
 	assert.Equal(t, 4, p.inits)
 }
 
-func TestSameValue(t *testing.T) {
+func TestFingerprint(t *testing.T) {
 	type s struct {
 		a []int
 		m map[int]int
@@ -81,9 +82,9 @@ func TestSameValue(t *testing.T) {
 		{[2]string{"a"}, [2]string{"b"}, false},
 		{uint8(3), uint8(3), true},
 	} {
-		a := saveVars(&c.a)[0].Elem()
-		b := saveVars(&c.b)[0].Elem()
-		assert.Equal(t, c.same, a.Type() == b.Type() && sameValue(a, b), "%#v vs %#v", c.a, c.b)
+		a := fingerprint(reflect.ValueOf(&c.a).Elem(), fingerprintDepth)
+		b := fingerprint(reflect.ValueOf(&c.b).Elem(), fingerprintDepth)
+		assert.Equal(t, c.same, a == b, "%#v vs %#v", c.a, c.b)
 	}
 }
 
