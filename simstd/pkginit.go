@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -239,6 +240,9 @@ func fingerprint(v reflect.Value, depth int) uint64 {
 		}
 	}
 	mix(uint64(v.Kind()))
+	if runtimeOwned(v.Type()) {
+		return h // its state is the simulation's or the Go runtime's, not the program's
+	}
 	switch v.Kind() {
 	case reflect.Bool:
 		mix(uint64(b2i(v.Bool())))
@@ -260,7 +264,7 @@ func fingerprint(v reflect.Value, depth int) uint64 {
 		mix(uint64(v.Pointer()))
 	case reflect.Pointer:
 		mix(uint64(v.Pointer()))
-		if depth > 0 && !v.IsNil() {
+		if depth > 0 && !v.IsNil() && !runtimeOwned(v.Type().Elem()) {
 			mix(fingerprint(v.Elem(), depth-1))
 		}
 	case reflect.Interface:
@@ -295,6 +299,14 @@ func fingerprint(v reflect.Value, depth int) uint64 {
 		}
 	}
 	return h
+}
+
+// runtimeOwned reports whether values of t belong to simgen's runtime (a channel, a timer, a
+// mutex: the kernel's types and simstd's std shims): their state changes by itself, as a native ticker made at init fires, so looking
+// into them would report changes the program did not make.
+func runtimeOwned(t reflect.Type) bool {
+	p := t.PkgPath()
+	return strings.HasPrefix(p, "github.com/simgen/simgen/internal/") || strings.HasPrefix(p, "github.com/simgen/simgen/simstd/")
 }
 
 // maxFingerprintElems bounds the elements of one slice, array or map that fingerprint looks
