@@ -11,14 +11,22 @@ import (
 )
 
 // rewriteChans routes channels through simstd: every channel type becomes *simstd.Chan[T]
-// (direction dropped) and make, send, receive, comma-ok receive, close, len, cap and range
-// become calls on it. Channel operations that are select cases belong to rewriteSelect.
+// (direction dropped; the results of Done methods excepted, see rewriteCtxDone) and make,
+// send, receive, comma-ok receive, close, len, cap and range become calls on it. Channel operations that are select cases belong to rewriteSelect.
 func rewriteChans(c *fileCtx) {
 	comm := commOps(c.file)
+	dst.Inspect(c.file, func(n dst.Node) bool {
+		if it, ok := n.(*dst.InterfaceType); ok {
+			c.keepDoneSpecs(it)
+		}
+		return true
+	})
 	dstutil.Apply(c.file, nil, func(cur *dstutil.Cursor) bool {
 		switch n := cur.Node().(type) {
 		case *dst.ChanType:
-			c.replace(cur, n, chanOf(n.Value))
+			if !c.nativeChans[n] {
+				c.replace(cur, n, chanOf(n.Value))
+			}
 		case *dst.SendStmt:
 			if !comm[n] {
 				c.rewriteSend(cur, n)

@@ -23,16 +23,15 @@ var unsupportedImports = map[string]string{
 
 // unsupportedFuncs are functions that operate on native channels or block natively.
 var unsupportedFuncs = map[string]string{
-	"reflect.Select":            "it selects over native channels, but the variant's channels are simstd.Chan values",
-	"reflect.MakeChan":          "it makes a native channel, which the simulation cannot schedule",
-	"reflect.ChanOf":            "it builds native channel types, but the variant's channels are simstd.Chan values",
-	"(reflect.Value).Send":      "it sends on a native channel, but the variant's channels are simstd.Chan values",
-	"(reflect.Value).Recv":      "it receives from a native channel, but the variant's channels are simstd.Chan values",
-	"(reflect.Value).TrySend":   "it sends on a native channel, but the variant's channels are simstd.Chan values",
-	"(reflect.Value).TryRecv":   "it receives from a native channel, but the variant's channels are simstd.Chan values",
-	"(reflect.Value).Close":     "it closes a native channel, but the variant's channels are simstd.Chan values",
-	"runtime.LockOSThread":      "simulated goroutines do not own OS threads",
-	"(*testing.common).Context": "the context's Done channel is a native channel (t.Context on a *testing.T or testing.TB is supported, through simstd/context.TestContext)",
+	"reflect.Select":          "it selects over native channels, but the variant's channels are simstd.Chan values",
+	"reflect.MakeChan":        "it makes a native channel, which the simulation cannot schedule",
+	"reflect.ChanOf":          "it builds native channel types, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Send":    "it sends on a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Recv":    "it receives from a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).TrySend": "it sends on a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).TryRecv": "it receives from a native channel, but the variant's channels are simstd.Chan values",
+	"(reflect.Value).Close":   "it closes a native channel, but the variant's channels are simstd.Chan values",
+	"runtime.LockOSThread":    "simulated goroutines do not own OS threads",
 }
 
 // checkFile reports the constructs of the original file that cannot be simulated.
@@ -119,6 +118,9 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 	if _, reported := unsupportedFuncs[fn.FullName()]; reported {
 		return
 	}
+	if sig := fn.Type().(*types.Signature); sig.Recv() != nil && isDoneSig(fn.Name(), sig) {
+		return // rewriteCtxDone reaches the simulated channel
+	}
 	if !c.exchangesChans(call, fn.Type().(*types.Signature)) {
 		return
 	}
@@ -134,16 +136,12 @@ func (c *fileCtx) checkForeignChans(call *ast.CallExpr) {
 }
 
 // exchangesChans reports whether call, of a function with signature sig, hands a channel to
-// or gets one from the callee, other than in the contexts rewriteCtxBridge converts. An
-// interface parameter whose methods mention channels (as context.Context's Done does, in
-// slog.Handler) exchanges none when every argument for it is a value of a package that is not
-// simulated: its methods are that package's own, unchanged in the variant.
+// or gets one from the callee. Contexts exchange none: their Done methods keep std's channel
+// (rewriteCtxDone). An interface parameter whose methods mention channels exchanges none when
+// every argument for it is a value of a package that is not simulated: its methods are that
+// package's own, unchanged in the variant.
 func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool {
 	res := sig.Results()
-	bridged := !c.tupleSpread(call) // rewriteCtxBridge converts contexts
-	if bridged && bridgedResult(sig) {
-		res = types.NewTuple()
-	}
 	for i := range res.Len() {
 		// A value of a type the callee's package declares (an *http.Request, say) reaches
 		// the variant unchanged; checkForeignField reports reaching into its channels.
@@ -154,7 +152,7 @@ func (c *fileCtx) exchangesChans(call *ast.CallExpr, sig *types.Signature) bool 
 	params := sig.Params()
 	for i := range params.Len() {
 		pt := params.At(i).Type()
-		if !mentionsChan(pt, map[types.Type]bool{}) || bridged && bridgedParam(sig, i) || c.foreignType(pt) {
+		if !mentionsChan(pt, map[types.Type]bool{}) || c.foreignType(pt) {
 			// As with results, a value of a type the callee's package declares (the
 			// *http.Request net/rpc's DialHTTP builds) is passed on unchanged; setting its
 			// channel fields is what checkForeignField reports.
@@ -360,7 +358,8 @@ func mentionsChan(t types.Type, seen map[types.Type]bool) bool {
 		}
 	case *types.Interface:
 		for i := range t.NumMethods() {
-			if m := t.Method(i); m.Exported() && mentionsChan(m.Type(), seen) {
+			// a Done method keeps its std channel in the variant (rewriteCtxDone)
+			if m := t.Method(i); m.Exported() && !isDoneSig(m.Name(), m.Type().(*types.Signature)) && mentionsChan(m.Type(), seen) {
 				return true
 			}
 		}
@@ -439,4 +438,32 @@ func (c *fileCtx) applyIgnores(allow bool) {
 func isStd(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")
+}
+
+// foreignFunc returns the function call calls when it is declared in a package that is
+// neither the file's nor simulated; nil otherwise, and for the methods that rewriteSubtests
+// routes to simstd (t.Context, through simstd/context.TestContext).
+func (c *fileCtx) foreignFunc(call *ast.CallExpr) *types.Func {
+	fn := c.calledFunc(call)
+	if fn == nil || fn.Pkg() == nil {
+		return nil
+	}
+	path := fn.Pkg().Path()
+	if path == c.pkg.PkgPath || c.paths.simulated(path) {
+		return nil
+	}
+	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isRoutedTestingMethod(se) {
+		return nil
+	}
+	return fn
+}
+
+// tupleSpread reports whether call passes the results of a call as its arguments (f(g())):
+// they cannot be converted one by one.
+func (c *fileCtx) tupleSpread(call *ast.CallExpr) bool {
+	if len(call.Args) != 1 {
+		return false
+	}
+	_, ok := c.info.TypeOf(call.Args[0]).(*types.Tuple)
+	return ok
 }

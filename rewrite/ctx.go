@@ -98,7 +98,7 @@ func translatedPath(path string) string {
 // stdTyped lists the shimmed packages whose API keeps std's types: their types are aliases of
 // std's and their functions take std contexts. To the checks and the context bridge they are
 // packages that are not simulated.
-var stdTyped = map[string]bool{"log/slog": true}
+var stdTyped = map[string]bool{"log/slog": true, "context": true}
 
 // pathMap maps the import paths of the original program to those of the variant.
 type pathMap struct {
@@ -162,6 +162,9 @@ type fileCtx struct {
 	outDir string
 	// goFn and goArg name the temporaries of go statements (see gostmt.go).
 	goFn, goArg string
+	// nativeChans holds the channel types that stay std channels in the variant: the results
+	// of Done methods (see rewriteCtxDone).
+	nativeChans map[*dst.ChanType]bool
 }
 
 func newFileCtx(fset *token.FileSet, pkg *packages.Package, astFile *ast.File, paths *pathMap) (*fileCtx, error) {
@@ -186,6 +189,7 @@ func newFileCtx(fset *token.FileSet, pkg *packages.Package, astFile *ast.File, p
 		names:    map[string]bool{},
 
 		extraImports: map[string]string{},
+		nativeChans:  map[*dst.ChanType]bool{},
 	}
 	c.recordLines()
 	ast.Inspect(astFile, func(n ast.Node) bool {

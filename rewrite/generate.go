@@ -61,6 +61,7 @@ type Result struct {
 var rewrites = []rewriteStep{
 	{"imports", rewriteImports},
 	{"runtime", rewriteRuntime},
+	{"ctxdone", rewriteCtxDone},
 	{"chan", rewriteChans},
 	{"chanmethods", rewriteChanMethods},
 	{"select", rewriteSelect},
@@ -70,7 +71,6 @@ var rewrites = []rewriteStep{
 	{"mainpkg", rewriteMain},
 	{"tests", rewriteTests},
 	{"subtests", rewriteSubtests},
-	{"ctxbridge", rewriteCtxBridge},
 	{"stdhooks", rewriteStdHooks},
 	{"buildtag", rewriteBuildTags},
 	{"gogenerate", rewriteGoGenerate},

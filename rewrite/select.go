@@ -83,9 +83,28 @@ func (c *fileCtx) selectSwitch(s *dst.SelectStmt, terminal bool) dst.Stmt {
 		return oneCaseSwitch(inits[0].(*dst.CallExpr), names[0].(*dst.Ident), bound, hasDefault, sw.Body)
 	}
 	if len(names) > 0 {
+		for i, e := range inits {
+			inits[i] = headerSafe(e)
+		}
 		sw.Init = &dst.AssignStmt{Lhs: names, Tok: token.DEFINE, Rhs: inits}
 	}
 	return sw
+}
+
+// headerSafe parenthesizes e, an expression for a switch header, if it holds a composite
+// literal (<-T{}.ch as a case): in a header, T{ would open the switch's body.
+func headerSafe(e dst.Expr) dst.Expr {
+	lit := false
+	dst.Inspect(e, func(n dst.Node) bool {
+		if _, ok := n.(*dst.CompositeLit); ok {
+			lit = true
+		}
+		return !lit
+	})
+	if lit {
+		return &dst.ParenExpr{X: e}
+	}
+	return e
 }
 
 // oneCaseSwitch builds the switch for a select of one case, and a default if hasDefault. init
@@ -109,12 +128,12 @@ func oneCaseSwitch(init *dst.CallExpr, name *dst.Ident, bound, hasDefault bool, 
 	sw := &dst.SwitchStmt{Body: body}
 	switch {
 	case send:
-		sw.Tag = init
+		sw.Tag = headerSafe(init)
 	case bound:
-		sw.Init = &dst.AssignStmt{Lhs: []dst.Expr{name}, Tok: token.DEFINE, Rhs: []dst.Expr{init}}
+		sw.Init = &dst.AssignStmt{Lhs: []dst.Expr{name}, Tok: token.DEFINE, Rhs: []dst.Expr{headerSafe(init)}}
 		sw.Tag = methodCall(dst.NewIdent(name.Name), "Case")
 	default:
-		sw.Tag = methodCall(init, "Case")
+		sw.Tag = headerSafe(methodCall(init, "Case"))
 	}
 	return sw
 }

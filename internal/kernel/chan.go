@@ -28,6 +28,10 @@ type Chan[T any] struct {
 	// which reports len and cap 0 like the runtime's synchronous timer channels.
 	timer bool
 
+	// mirror, once Mirror made it, is a real channel closed together with
+	// c: how code that was not rewritten waits for a simulated Done channel.
+	mirror chan struct{}
+
 	// spareRecv and spareSend each hold a select case on c that a finished
 	// select handed back, for the next select on c to reuse, or nil. Atomic
 	// because natively selects on one channel run in parallel; a case in
@@ -363,6 +367,9 @@ func (c *Chan[T]) close(actor *Sim) {
 		}
 	}
 	c.closed = true
+	if c.mirror != nil {
+		close(c.mirror)
+	}
 	var woken []*waiter[T]
 	for _, q := range []*waitq[T]{&c.recvq, &c.sendq} {
 		for w := q.take(&c.mu, actor); w != nil; w = q.take(&c.mu, actor) {
@@ -423,6 +430,22 @@ func TryRecv[T any](c *Chan[T], actor *Sim) (v T, ok, done bool) {
 
 // CloseBy closes c on behalf of actor (see TrySend), without a scheduling point.
 func CloseBy[T any](c *Chan[T], actor *Sim) { c.close(actor) }
+
+// Mirror returns a real channel closed when c is (at once if it already is),
+// made on the first call, which reports made. Values sent on c do not reach
+// it: it is for channels that are only ever closed, such as a context's Done.
+func Mirror[T any](c *Chan[T]) (m <-chan struct{}, made bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mirror == nil {
+		c.mirror = make(chan struct{})
+		made = true
+		if c.closed {
+			close(c.mirror)
+		}
+	}
+	return c.mirror, made
+}
 
 // MarkTimer makes c report len and cap 0, as Go 1.23+ timer channels do.
 func MarkTimer[T any](c *Chan[T]) { c.timer = true }

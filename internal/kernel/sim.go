@@ -401,6 +401,9 @@ func (s *Sim) choose(cur *G) *G {
 // them; when none is (every goroutine is blocked), it first moves the clock to
 // the earliest timer, or ends the run when there is none.
 func (s *Sim) advance() {
+	if s.pollWatches() {
+		return // what changed outside the run's control wakes goroutines first (Watch)
+	}
 	if s.wakeIdle() {
 		return // goroutines in WaitIdle run first (testing/synctest.Wait)
 	}

@@ -2,9 +2,14 @@
 // package: simgen rewrites an import of "context" to this package.
 //
 // It is the standard library's implementation ported to the simulation's
-// primitives. Done returns a *kernel.Chan[struct{}] (simstd.Chan), the type
-// generated code uses for <-chan struct{}, so this package defines its own
-// Context interface; everything else keeps the standard library's meaning.
+// primitives. Its contexts are std context.Context values (Context is an
+// alias), so they cross every package boundary unchanged: std and native code
+// take them, and std contexts are valid parents. Each of this package's
+// contexts has two Done channels closed at the same moment: the simulated one
+// that variants wait on (SimgenDone, reached through DoneOf, to which simgen
+// rewrites every x.Done() call) and a real one, made only when code that was
+// not rewritten asks for it (Done). Everything else keeps the standard
+// library's meaning.
 // Deadlines are measured with simstd/time: on the virtual clock inside a
 // simulation, where WithTimeout(ctx, time.Hour) expires after an hour of
 // virtual time and no wall time, and on the real clock outside. The errors
@@ -19,9 +24,13 @@
 // unknown Context type is watched by a goroutine of its own (simulated when
 // created in a simulation).
 //
-// FromStd and ToStd convert between this package's Context and
-// context.Context, for the boundary between rewritten and non-rewritten code;
-// see their documentation for how values, deadlines and cancellation cross it.
+// A std context (or any other implementation) whose Done channel is not one
+// of this package's is adopted by DoneOf: inside a simulation, a simulated
+// channel closed when the run, polling before it moves its clock, finds the
+// real one closed (see kernel.Sim.Watch); std contexts derived from this
+// package's are cancelled in the goroutine that cancels their parent, through
+// the AfterFunc method the standard library looks for, so a cancellation made
+// inside a simulation reaches them at a point the seed fixes.
 //
 // Locks inside this package are real mutexes held only for non-blocking work,
 // never across a scheduling point, so simulated and native goroutines can
@@ -44,21 +53,14 @@ import (
 	simtime "github.com/simgen/simgen/simstd/time"
 )
 
-// Context is context.Context with Done returning the variant's channel type.
-// It carries a deadline, a cancellation signal and request-scoped values
-// across API boundaries, and its methods may be called from any goroutine.
-type Context interface {
-	// Deadline returns when work done for this context should be cancelled;
-	// ok is false when there is no deadline.
-	Deadline() (deadline time.Time, ok bool)
-	// Done returns a channel closed when work done for this context should
-	// be cancelled, or nil if it can never be cancelled.
-	Done() *kernel.Chan[struct{}]
-	// Err returns nil while Done is open, then why it was closed: Canceled
-	// or DeadlineExceeded.
-	Err() error
-	// Value returns the value associated with key, or nil.
-	Value(key any) any
+// Context is context.Context: variants and native code share contexts.
+type Context = context.Context
+
+// simDoner is implemented by this package's contexts, and by the variants of
+// user types with a Done() <-chan struct{} method: SimgenDone is the simulated
+// channel that Done's real one mirrors.
+type simDoner interface {
+	SimgenDone() *kernel.Chan[struct{}]
 }
 
 // Canceled is context.Canceled: the error Err returns when the context was
@@ -80,7 +82,8 @@ type CancelCauseFunc = context.CancelCauseFunc
 type emptyCtx struct{}
 
 func (emptyCtx) Deadline() (deadline time.Time, ok bool) { return }
-func (emptyCtx) Done() *kernel.Chan[struct{}]            { return nil }
+func (emptyCtx) Done() <-chan struct{}                   { return nil }
+func (emptyCtx) SimgenDone() *kernel.Chan[struct{}]      { return nil }
 func (emptyCtx) Err() error                              { return nil }
 func (emptyCtx) Value(key any) any                       { return nil }
 
@@ -154,8 +157,9 @@ func Cause(c Context) error {
 		if cause != nil {
 			return cause
 		}
+		return err
 	}
-	return err
+	return context.Cause(c) // a std context, or ours beneath std layers
 }
 
 // AfterFunc arranges to call f in its own goroutine (simulated if the
@@ -228,13 +232,16 @@ type stopCtx struct {
 	stop func() bool
 }
 
+// SimgenDone is the parent's simulated Done channel.
+func (s stopCtx) SimgenDone() *kernel.Chan[struct{}] { return DoneOf(s.Context) }
+
 // cancelCtxKey's address is the key under which a cancelCtx returns itself.
 var cancelCtxKey int
 
 // parentCancelCtx returns the *cancelCtx underlying parent, if parent's Done
 // is that cancelCtx's own channel (a wrapper could have replaced it).
 func parentCancelCtx(parent Context) (*cancelCtx, bool) {
-	done := parent.Done()
+	done := DoneOf(parent)
 	if done == closedchan || done == nil {
 		return nil, false
 	}
@@ -270,7 +277,7 @@ func removeChild(parent Context, child canceler) {
 // *timerCtx and *afterFuncCtx.
 type canceler interface {
 	cancel(removeFromParent bool, err, cause error)
-	Done() *kernel.Chan[struct{}]
+	SimgenDone() *kernel.Chan[struct{}]
 }
 
 // cancelCtx can be cancelled; cancelling it cancels its children.
@@ -281,9 +288,12 @@ type cancelCtx struct {
 
 	mu sync.Mutex // guards the fields below; never held across a scheduling point
 
-	// done is created lazily by Done; the first cancel closes it, or sets it
-	// to closedchan if nobody asked for it yet.
+	// done is created lazily by SimgenDone (or Done); the first cancel
+	// closes it, or sets it to closedchan if nobody asked for it yet.
 	done *kernel.Chan[struct{}]
+	// stdCause, once cancelled and asked for, is a cancelled std context
+	// carrying cause, for std's context.Cause (see stdCancelCtx).
+	stdCause context.Context
 	// children are the registered child contexts, each with its registration
 	// number, so that cancelling visits them in a replayable order. Set to
 	// nil by the first cancel.
@@ -294,19 +304,73 @@ type cancelCtx struct {
 }
 
 func (c *cancelCtx) Value(key any) any {
-	if key == &cancelCtxKey {
+	switch {
+	case key == &cancelCtxKey:
 		return c
+	case stdCancelKey != nil && key == stdCancelKey:
+		return c.stdCancelCtx()
 	}
 	return value(c.parent(), key)
 }
 
-func (c *cancelCtx) Done() *kernel.Chan[struct{}] {
+// SimgenDone is Done as the simulated channel variants wait on.
+func (c *cancelCtx) SimgenDone() *kernel.Chan[struct{}] {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.simDone()
+}
+
+// simDone returns done, creating it. c.mu is held.
+func (c *cancelCtx) simDone() *kernel.Chan[struct{}] {
 	if c.done == nil {
 		c.done = kernel.NewChan[struct{}](0)
 	}
 	return c.done
+}
+
+// Done returns a real channel closed together with the simulated one, for
+// code that was not rewritten; DoneOf maps it back.
+func (c *cancelCtx) Done() <-chan struct{} { return NativeDone(c.SimgenDone()) }
+
+// AfterFunc runs f in the goroutine that cancels c, once c's locks are
+// released (in a new goroutine if c is already done). The standard library
+// looks for this method: through it, a std context derived from c is
+// cancelled at the moment c is, instead of by a native goroutine watching
+// Done a moment later.
+func (c *cancelCtx) AfterFunc(f func()) func() bool { return stdAfterFunc(c, f) }
+
+// stdAfterFunc registers f, for the standard library, to run when ctx is
+// done: in the goroutine that cancels ctx, or in a new goroutine if ctx is
+// already done, because the standard library calls AfterFunc holding a lock
+// that f takes.
+func stdAfterFunc(ctx Context, f func()) func() bool {
+	var registered atomic.Bool
+	stop := afterFunc(ctx, func() {
+		if registered.Load() {
+			f()
+			return
+		}
+		goStart(f)
+	}, true)
+	registered.Store(true)
+	return stop
+}
+
+// stdCancelCtx answers std's context.Cause, which asks for std's private
+// cancelCtx key: nothing while c is not cancelled, then a std cancelCtx
+// carrying c's cause.
+func (c *cancelCtx) stdCancelCtx() any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		return nil
+	}
+	if c.stdCause == nil {
+		std, cancel := context.WithCancelCause(context.Background())
+		cancel(c.cause)
+		c.stdCause = std
+	}
+	return c.stdCause.Value(stdCancelKey)
 }
 
 func (c *cancelCtx) Err() error {
@@ -328,7 +392,7 @@ func (c *cancelCtx) parent() Context {
 func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
 	c.Context = parent
 
-	done := parent.Done()
+	done := DoneOf(parent)
 	if done == nil {
 		return // parent is never cancelled
 	}
@@ -351,7 +415,7 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
 		return
 	}
 	goStart(func() {
-		pdone, cdone := parent.Done().RecvCase(), child.Done().RecvCase()
+		pdone, cdone := DoneOf(parent).RecvCase(), child.SimgenDone().RecvCase()
 		if kernel.Select(false, pdone, cdone) == 0 {
 			child.cancel(false, parent.Err(), Cause(parent))
 		}
@@ -461,7 +525,8 @@ type withoutCancelCtx struct {
 }
 
 func (withoutCancelCtx) Deadline() (deadline time.Time, ok bool) { return }
-func (withoutCancelCtx) Done() *kernel.Chan[struct{}]            { return nil }
+func (withoutCancelCtx) Done() <-chan struct{}                   { return nil }
+func (withoutCancelCtx) SimgenDone() *kernel.Chan[struct{}]      { return nil }
 func (withoutCancelCtx) Err() error                              { return nil }
 func (c withoutCancelCtx) Value(key any) any                     { return value(c, key) }
 func (c withoutCancelCtx) String() string                        { return contextName(c.c) + ".WithoutCancel" }
@@ -633,6 +698,18 @@ func (c *valueCtx) String() string {
 	return contextName(c.Context) + ".WithValue(" + stringify(c.key) + ", " + stringify(c.val) + ")"
 }
 
+// SimgenDone is the parent's simulated Done channel.
+func (c *valueCtx) SimgenDone() *kernel.Chan[struct{}] { return DoneOf(c.Context) }
+
+// AfterFunc is cancelCtx's, for std contexts derived from c: that of the
+// cancelCtx beneath c, else a registration with the parent.
+func (c *valueCtx) AfterFunc(f func()) func() bool {
+	if p, ok := parentCancelCtx(c); ok {
+		return p.AfterFunc(f)
+	}
+	return stdAfterFunc(c.Context, f)
+}
+
 func (c *valueCtx) Value(key any) any {
 	if c.key == key {
 		return c.val
@@ -651,18 +728,24 @@ func value(c Context, key any) any {
 			}
 			c = ctx.Context
 		case *cancelCtx:
-			if key == &cancelCtxKey {
+			switch {
+			case key == &cancelCtxKey:
 				return c
+			case stdCancelKey != nil && key == stdCancelKey:
+				return ctx.stdCancelCtx()
 			}
 			c = ctx.parent()
 		case withoutCancelCtx:
-			if key == &cancelCtxKey {
+			if key == &cancelCtxKey || stdCancelKey != nil && key == stdCancelKey {
 				return nil // a Cause lookup must not see past WithoutCancel
 			}
 			c = ctx.c
 		case *timerCtx:
-			if key == &cancelCtxKey {
+			switch {
+			case key == &cancelCtxKey:
 				return &ctx.cancelCtx
+			case stdCancelKey != nil && key == stdCancelKey:
+				return ctx.stdCancelCtx()
 			}
 			c = ctx.cancelCtx.parent()
 		case backgroundCtx, todoCtx:

@@ -28,13 +28,14 @@ var errCause = errors.New("the cause")
 
 // isDone reports whether ctx's Done channel is closed (or would proceed).
 func isDone(ctx Context) bool {
-	return kernel.Select(true, ctx.Done().RecvCase()) == 0
+	return kernel.Select(true, DoneOf(ctx).RecvCase()) == 0
 }
 
 func TestBackgroundAndTODO(t *testing.T) {
 	dual(t, func(t *testing.T) {
 		for _, c := range []Context{Background(), TODO()} {
 			assert.Nil(t, c.Done())
+			assert.Nil(t, DoneOf(c))
 			assert.NoError(t, c.Err())
 			assert.Nil(t, c.Value("k"))
 			_, ok := c.Deadline()
@@ -63,7 +64,7 @@ func TestWithCancel(t *testing.T) {
 
 		waiting := kernel.NewChan[error](0)
 		simstd.Go(func() {
-			sibling.Done().Recv()
+			DoneOf(sibling).Recv()
 			waiting.Send(sibling.Err())
 		})
 		cancelParent()
@@ -109,7 +110,7 @@ func TestWithTimeout(t *testing.T) {
 		if simulated() {
 			assert.Equal(t, start.Add(tick), d)
 		}
-		ctx.Done().Recv()
+		DoneOf(ctx).Recv()
 		assert.GreaterOrEqual(t, simtime.Since(start), tick)
 		if simulated() {
 			assert.Equal(t, tick, simtime.Since(start), "the deadline fires on the virtual clock")
@@ -122,7 +123,7 @@ func TestWithTimeout(t *testing.T) {
 
 		withCause, cancel2 := WithTimeoutCause(Background(), tick, errCause)
 		defer cancel2()
-		withCause.Done().Recv()
+		DoneOf(withCause).Recv()
 		assert.Equal(t, DeadlineExceeded, withCause.Err())
 		assert.Equal(t, errCause, Cause(withCause))
 
@@ -147,7 +148,7 @@ func TestDeadlineOrdering(t *testing.T) {
 		defer cancelSooner()
 		sd, _ := sooner.Deadline()
 		assert.True(t, sd.Before(pd))
-		sooner.Done().Recv()
+		DoneOf(sooner).Recv()
 		assert.Equal(t, DeadlineExceeded, sooner.Err())
 		assert.NoError(t, parent.Err(), "a child's deadline does not cancel the parent")
 
@@ -167,7 +168,7 @@ func TestVirtualTimeout(t *testing.T) {
 	r := simstd.Run(simstd.Config{Seed: 1}, func() {
 		ctx, cancel := WithTimeout(Background(), time.Hour)
 		defer cancel()
-		ctx.Done().Recv()
+		DoneOf(ctx).Recv()
 		err = ctx.Err()
 	})
 	require.NoError(t, r.Err)
@@ -207,6 +208,7 @@ func TestWithoutCancel(t *testing.T) {
 		cancel()
 		assert.Equal(t, "v", detached.Value(key("k")))
 		assert.Nil(t, detached.Done())
+		assert.Nil(t, DoneOf(detached))
 		assert.NoError(t, detached.Err())
 		assert.NoError(t, Cause(detached))
 		_, ok := detached.Deadline()
@@ -232,7 +234,7 @@ func TestWithValue(t *testing.T) {
 		assert.Equal(t, 3, shadow.Value(key("a")))
 		assert.Nil(t, shadow.Value(key("c")))
 		assert.Nil(t, shadow.Value("a"), "keys of different types differ")
-		assert.Equal(t, contextName(FromStd(stdctx.WithValue(stdctx.Background(), key("a"), 1))), contextName(a))
+		assert.Equal(t, contextName(stdctx.WithValue(stdctx.Background(), key("a"), 1)), contextName(a))
 		assert.Equal(t, "context.Background.WithValue(context.key, int)", contextName(a))
 		assert.PanicsWithValue(t, "nil key", func() { WithValue(Background(), nil, 1) })
 		assert.PanicsWithValue(t, "key is not comparable", func() { WithValue(Background(), []int{}, 1) })
@@ -241,14 +243,17 @@ func TestWithValue(t *testing.T) {
 	})
 }
 
-// custom is a Context of a type this package does not know: children of it
-// are watched by a goroutine.
+// custom is a Context of a type this package does not know, as simgen
+// rewrites a user's (a Done() <-chan struct{} method becomes SimgenDone and
+// a Done returning NativeDone of it): children of it are watched by a
+// goroutine.
 type custom struct {
 	done *kernel.Chan[struct{}]
 }
 
-func (c custom) Deadline() (time.Time, bool)  { return time.Time{}, false }
-func (c custom) Done() *kernel.Chan[struct{}] { return c.done }
+func (c custom) Deadline() (time.Time, bool)        { return time.Time{}, false }
+func (c custom) SimgenDone() *kernel.Chan[struct{}] { return c.done }
+func (c custom) Done() <-chan struct{}              { return NativeDone(c.SimgenDone()) }
 func (c custom) Err() error {
 	if kernel.Select(true, c.done.RecvCase()) == 0 {
 		return Canceled
@@ -263,7 +268,7 @@ func TestCustomParent(t *testing.T) {
 		child, cancel := WithCancel(parent)
 		defer cancel()
 		parent.done.Close()
-		child.Done().Recv()
+		DoneOf(child).Recv()
 		assert.Equal(t, Canceled, child.Err())
 	})
 }
@@ -280,7 +285,7 @@ func cancelStorm() {
 		defer cc()
 		AfterFunc(child, func() { results.Send(100 + i) })
 		simstd.Go(func() {
-			child.Done().Recv()
+			DoneOf(child).Recv()
 			results.Send(i)
 		})
 	}
@@ -331,7 +336,7 @@ func deadlines(withTimeout func(Context, time.Duration) (Context, CancelFunc)) f
 							simtime.Sleep(time.Millisecond)
 							cancel()
 						}
-						ctx.Done().Recv()
+						DoneOf(ctx).Recv()
 						out.Send(n*10 + i)
 					})
 				}
@@ -368,7 +373,7 @@ func TestDeadlineGoroutineOnNode(t *testing.T) {
 			ctx, cancel := WithTimeout(Background(), time.Second)
 			defer cancel()
 			AfterFunc(ctx, func() { on.Send(kernel.Current().Node()) })
-			ctx.Done().Recv()
+			DoneOf(ctx).Recv()
 		})
 		if err != nil {
 			panic(err)

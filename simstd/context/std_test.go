@@ -15,7 +15,7 @@ import (
 	simtime "github.com/simgen/simgen/simstd/time"
 )
 
-// stdDone reports whether a std context's Done channel is closed, without
+// stdDone reports whether a context's real Done channel is closed, without
 // blocking (allowed in a simulation: it never waits).
 func stdDone(c stdctx.Context) bool {
 	select {
@@ -26,200 +26,174 @@ func stdDone(c stdctx.Context) bool {
 	}
 }
 
-// soonDone reports whether c is done within a second, polling on the
-// caller's clock (free on the virtual one).
-func soonDone(c stdctx.Context) bool {
-	for range 1000 {
-		if stdDone(c) {
-			return true
-		}
-		simtime.Sleep(time.Millisecond)
-	}
-	return false
-}
-
 func TestStdKeyProbe(t *testing.T) {
 	require.NotNil(t, stdCancelKey, "the standard library's cancelCtx key was not found")
 }
 
-func TestRoundTrips(t *testing.T) {
+// Our contexts are std contexts: their real Done channel closes in the call
+// that cancels them, and maps back to the simulated one.
+func TestRealDone(t *testing.T) {
 	dual(t, func(t *testing.T) {
-		//lint:ignore SA1012 the nil case is what this test checks
-		assert.Nil(t, FromStd(nil))
-		assert.Nil(t, ToStd(nil))
-		assert.Equal(t, Background(), FromStd(stdctx.Background()))
-		assert.Equal(t, TODO(), FromStd(stdctx.TODO()))
-		assert.Equal(t, stdctx.Background(), ToStd(Background()))
-		assert.Equal(t, stdctx.TODO(), ToStd(TODO()))
-
-		ours, cancel := WithCancel(Background())
-		defer cancel()
-		assert.Same(t, ours, FromStd(ToStd(ours)).(*cancelCtx))
-		std, stdCancel := stdctx.WithCancel(stdctx.Background())
-		defer stdCancel()
-		assert.Equal(t, std, ToStd(FromStd(std)))
-	})
-}
-
-func TestToStd(t *testing.T) {
-	dual(t, func(t *testing.T) {
-		ours, cancel := WithCancelCause(WithValue(Background(), key("k"), "v"))
-		std := ToStd(ours)
-		assert.Equal(t, "v", std.Value(key("k")))
-		stdChild, stdCancel := stdctx.WithCancel(std)
-		defer stdCancel()
-		// Behind a std wrapper the standard library watches from a native
-		// goroutine instead: cancellation arrives shortly after.
-		wrapped, wrappedCancel := stdctx.WithCancel(stdctx.WithValue(std, key("s"), "w"))
-		defer wrappedCancel()
-		assert.Equal(t, "v", wrapped.Value(key("k")))
-		ran := make(chan struct{})
-		stdctx.AfterFunc(std, func() { close(ran) })
-		assert.False(t, stdDone(std))
-		assert.NoError(t, std.Err())
-		assert.NoError(t, stdctx.Cause(std))
-
+		var std stdctx.Context
+		ours, cancel := WithCancelCause(Background())
+		std = ours
+		d := std.Done()
+		require.NotNil(t, d)
+		assert.Same(t, DoneOf(ours), ChanOf(d))
+		assert.Equal(t, d, ours.Done(), "one real channel per context")
+		assert.False(t, stdDone(ours))
 		cancel(errCause)
-		// Synchronous: the std side is done when cancel returns, even in a
-		// simulation, with no native goroutine involved.
-		assert.True(t, stdDone(std))
-		assert.True(t, stdDone(stdChild))
-		assert.ErrorIs(t, std.Err(), stdctx.Canceled)
-		assert.Equal(t, stdctx.Canceled, stdChild.Err())
-		assert.Equal(t, errCause, stdctx.Cause(std))
-		assert.Equal(t, errCause, stdctx.Cause(stdChild))
-		<-ran // std's AfterFunc runs f in a native goroutine
-		<-wrapped.Done()
-		assert.Equal(t, errCause, stdctx.Cause(wrapped))
+		assert.True(t, stdDone(ours))
+		assert.True(t, isDone(ours))
+		assert.Equal(t, errCause, stdctx.Cause(ours), "std's Cause sees our cause")
 
-		late, lateCancel := stdctx.WithCancel(std)
-		defer lateCancel()
-		assert.True(t, stdDone(late), "a std child of a cancelled adapter starts cancelled")
+		late, cancelLate := WithCancel(Background())
+		cancelLate()
+		assert.True(t, stdDone(late), "asked for after the cancel")
+		assert.Nil(t, ChanOf(nil))
+		assert.Nil(t, Background().Done())
 	})
 }
 
-func TestToStdDeadline(t *testing.T) {
+// A std context derived from ours is cancelled by the call that cancels ours,
+// through the AfterFunc method std looks for, not a moment later by a native
+// goroutine: inside a simulation, at a point the seed fixes.
+func TestStdChild(t *testing.T) {
 	dual(t, func(t *testing.T) {
-		ours, cancel := WithTimeout(Background(), tick)
-		defer cancel()
-		std := ToStd(ours)
-		d, ok := std.Deadline()
-		require.True(t, ok)
-		od, _ := ours.Deadline()
-		assert.Equal(t, od, d)
-		stdChild, stdCancel := stdctx.WithCancel(std)
+		ours, cancel := WithCancelCause(Background())
+		mid := WithValue(ours, key("k"), 1)
+		child, stdCancel := stdctx.WithCancel(mid)
 		defer stdCancel()
-		ours.Done().Recv()
-		// The timer's cancel closes ours.Done() before it cancels the
-		// children, as std's own cancelCtx does: natively, a goroutine woken
-		// by Done can look at a child a moment too early.
-		assert.True(t, soonDone(stdChild))
-		assert.Equal(t, stdctx.DeadlineExceeded, std.Err())
-		assert.Equal(t, stdctx.DeadlineExceeded, stdChild.Err(), "std children see the deadline, not Canceled")
-		assert.Equal(t, stdctx.DeadlineExceeded, stdctx.Cause(stdChild))
-	})
-}
-
-func TestToStdUnderStdCancelled(t *testing.T) {
-	// A std ancestor's cancelCtx must not answer Cause for the adapter.
-	dual(t, func(t *testing.T) {
-		base, baseCancel := stdctx.WithCancelCause(stdctx.Background())
-		defer baseCancel(nil)
-		ours, cancel := WithCancelCause(FromStd(base))
-		adapter := ToStd(ours)
-		adapter.Done()
+		grandchild, gcCancel := WithTimeout(child, time.Hour)
+		defer gcCancel()
+		assert.Equal(t, 1, grandchild.Value(key("k")))
+		assert.False(t, stdDone(child))
 		cancel(errCause)
-		assert.Equal(t, errCause, stdctx.Cause(adapter))
-		assert.NoError(t, base.Err())
+		assert.True(t, stdDone(child))
+		assert.Equal(t, stdctx.Canceled, child.Err())
+		assert.Equal(t, errCause, stdctx.Cause(child))
+		// std's child is adopted: seen when the run next polls (natively,
+		// by a goroutine)
+		DoneOf(grandchild).Recv()
+		assert.Equal(t, errCause, Cause(grandchild))
 	})
 }
 
-func TestFromStd(t *testing.T) {
-	// The std side is cancelled natively here, with only native waiters.
-	std, cancel := stdctx.WithCancelCause(stdctx.WithValue(stdctx.Background(), key("k"), "v"))
-	ours := FromStd(std)
-	assert.Equal(t, "v", ours.Value(key("k")))
-	child, cancelChild := WithTimeout(ours, time.Hour)
-	defer cancelChild()
-	assert.NoError(t, ours.Err())
-	assert.NoError(t, Cause(ours))
-	assert.False(t, isDone(ours))
-
-	cancel(errCause)
-	ours.Done().Recv()
-	child.Done().Recv()
-	assert.Equal(t, stdctx.Canceled, ours.Err())
-	assert.Equal(t, errCause, Cause(ours))
-	assert.Equal(t, errCause, Cause(child))
-	assert.Equal(t, Canceled, child.Err())
-}
-
-func TestFromStdCancelledBeforeSimulation(t *testing.T) {
-	std, cancel := stdctx.WithTimeout(stdctx.Background(), time.Hour)
-	cancel()
-	dual(t, func(t *testing.T) {
-		ours := FromStd(std)
-		ours.Done().Recv()
-		assert.Equal(t, Canceled, ours.Err())
-		d, ok := ours.Deadline()
-		assert.True(t, ok, "the std deadline is reported as is")
-		sd, _ := std.Deadline()
-		assert.Equal(t, sd, d)
-		child, cancelChild := WithCancel(ours)
-		defer cancelChild()
-		assert.True(t, isDone(child))
-	})
-}
-
-func TestFromStdUncancellable(t *testing.T) {
-	dual(t, func(t *testing.T) {
-		std := stdctx.WithoutCancel(stdctx.WithValue(stdctx.Background(), key("k"), 1))
-		ours := FromStd(std)
-		assert.Nil(t, ours.Done())
-		assert.NoError(t, ours.Err())
-		assert.Equal(t, 1, ours.Value(key("k")))
-		assert.Nil(t, ours.Value(&cancelCtxKey))
-	})
-}
-
-// TestStdMiddleware passes a Context through std code that only adds values
-// (as middleware does) and back: cancellation stays inside the simulation.
+// std layers that only add values share our Done channel, so a select on
+// them waits on our simulated channel.
 func TestStdMiddleware(t *testing.T) {
 	dual(t, func(t *testing.T) {
 		ours, cancel := WithCancelCause(Background())
-		back := FromStd(stdctx.WithValue(ToStd(ours), key("mw"), "x"))
-		assert.Same(t, ours.Done(), back.Done())
-		assert.Equal(t, "x", back.Value(key("mw")))
+		back := stdctx.WithValue(ours, key("mw"), "x")
+		assert.Same(t, DoneOf(ours), DoneOf(back))
+		type wrapper struct{ Context }
+		assert.Same(t, DoneOf(ours), DoneOf(wrapper{back}))
+		child, cancelChild := WithCancel(wrapper{back})
+		defer cancelChild()
 		woke := kernel.NewChan[error](0)
 		simstd.Go(func() {
-			back.Done().Recv()
+			DoneOf(back).Recv()
 			woke.Send(Cause(back))
 		})
 		simtime.Sleep(tick)
 		cancel(errCause)
+		assert.True(t, isDone(child), "registered with ours directly")
 		assert.Equal(t, errCause, woke.Recv())
 		assert.Equal(t, Canceled, back.Err())
 	})
 }
 
-func TestFromStdRegistrationReleased(t *testing.T) {
-	// Each FromStd registers with the std context; dropping the result must
-	// release the registration, or a long-lived std context would leak.
-	std, cancel := stdctx.WithCancel(stdctx.Background())
-	defer cancel()
+// A std context is a valid parent: ours follow its cancellation.
+func TestStdParent(t *testing.T) {
+	dual(t, func(t *testing.T) {
+		std, stdCancel := stdctx.WithCancelCause(stdctx.Background())
+		ours, cancel := WithCancel(WithValue(std, key("k"), 2))
+		defer cancel()
+		assert.False(t, isDone(ours))
+		simstd.Go(func() {
+			simtime.Sleep(tick)
+			stdCancel(errCause)
+		})
+		DoneOf(ours).Recv()
+		assert.Equal(t, Canceled, ours.Err())
+		assert.Equal(t, errCause, Cause(ours))
+		assert.Equal(t, errCause, Cause(std))
+
+		done, cancelDone := stdctx.WithCancel(stdctx.Background())
+		cancelDone()
+		already, cancel2 := WithCancel(done)
+		defer cancel2()
+		assert.True(t, isDone(already), "a cancelled std parent cancels at once")
+		assert.Same(t, closedchan, ChanOf(done.Done()))
+	})
+}
+
+// Waiting on a std context that nothing cancels is a deadlock report, not a
+// hang; adopted channels are polled, not waited on by a native goroutine.
+func TestStdNeverCancelled(t *testing.T) {
+	res := simstd.Run(simstd.Config{Seed: 1}, func() {
+		std, cancel := stdctx.WithCancel(stdctx.Background())
+		defer cancel()
+		for range 3 {
+			DoneOf(std) // adopted once, not once per call
+		}
+		DoneOf(std).Recv()
+	})
+	var dl *kernel.DeadlockError
+	require.ErrorAs(t, res.Err, &dl)
+}
+
+// stdStorm cancels a tree mixing our contexts and std ones, with goroutines
+// waiting on each.
+func stdStorm() {
+	root, cancel := WithCancel(Background())
+	results := kernel.NewChan[int](0)
+	for i := range 4 {
+		std, c := stdctx.WithTimeout(root, time.Hour)
+		defer c()
+		ours, cc := WithCancel(std)
+		defer cc()
+		simstd.Go(func() { DoneOf(std).Recv(); results.Send(i) })
+		simstd.Go(func() { DoneOf(ours).Recv(); results.Send(10 + i) })
+	}
+	simtime.Sleep(time.Millisecond)
+	cancel()
+	for range 8 {
+		results.Recv()
+	}
+}
+
+func TestStdDeterminism(t *testing.T) {
+	a := simstd.Run(simstd.Config{Seed: 4}, stdStorm)
+	b := simstd.Run(simstd.Config{Seed: 4}, stdStorm)
+	require.NoError(t, a.Err)
+	require.NoError(t, b.Err)
+	assert.Equal(t, a.Hash, b.Hash)
+	assert.Equal(t, a.Steps, b.Steps)
+}
+
+// The table from real Done channels to simulated ones drops a context's
+// entry once the context is collected.
+func TestNativeDoneReleased(t *testing.T) {
+	count := func() (n int) {
+		natives.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := count()
 	for range 100 {
-		FromStd(std).Done()
+		ctx, _ := WithCancel(Background()) //nolint:govet // never cancelled, on purpose
+		ctx.Done()
 	}
 	released := false
 	for range 20 {
 		runtime.GC()
 		time.Sleep(time.Millisecond)
-		if liveBridges.Load() == 0 {
+		if count() <= before {
 			released = true
 			break
 		}
 	}
-	assert.True(t, released, "FromStd registrations were not released")
+	assert.True(t, released, "entries of collected contexts were not released")
 }
 
 func TestErrorsIs(t *testing.T) {

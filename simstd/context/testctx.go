@@ -17,8 +17,9 @@ type TB interface {
 // run (simstd.Test, simstd.Subtest), it is cancelled in the simulation, after
 // the test function and its parallel subtests, before the cleanups of
 // simstd.Cleanup. Outside, it is t.Context() as a Context, cancelled before
-// the cleanups that simstd.Cleanup registers run (FromStd alone would learn
-// of the cancellation from another goroutine, a moment later).
+// the cleanups that simstd.Cleanup registers run (a context derived from
+// t.Context() alone would learn of its cancellation a moment later, from
+// another goroutine).
 func TestContext(t TB) Context {
 	mk := func() (any, func()) {
 		ctx, cancel := WithCancel(Background())
@@ -30,7 +31,7 @@ func TestContext(t TB) Context {
 		}
 	}
 	ctx, made := testhook.NativeContext(t, func() (any, func()) {
-		ctx, cancel := WithCancel(FromStd(t.Context()))
+		ctx, cancel := WithCancel(t.Context())
 		return ctx, cancel
 	})
 	if made {

@@ -81,7 +81,7 @@ func (d *Dialer) std() *net.Dialer {
 	sd.DualStack = d.DualStack //lint:ignore SA1019 passed through as the caller set it
 	if cc := d.ControlContext; cc != nil {
 		sd.ControlContext = func(ctx context.Context, network, address string, c syscall.RawConn) error {
-			return cc(simctx.FromStd(ctx), network, address, c)
+			return cc(ctx, network, address, c)
 		}
 	}
 	if d.mptcp != 0 {
@@ -114,7 +114,7 @@ func (d *Dialer) DialContext(ctx simctx.Context, network, address string) (Conn,
 
 // stdContext returns ctx as a context.Context that d.Cancel also cancels.
 func (d *Dialer) stdContext(ctx simctx.Context) (context.Context, func()) {
-	sctx := simctx.ToStd(ctx)
+	sctx := ctx
 	if d.Cancel == nil {
 		return sctx, func() {}
 	}
@@ -159,12 +159,12 @@ func (d *Dialer) deadline(ctx simctx.Context, now time.Time) time.Time {
 
 // watch returns the netsim watch of ctx and d.Cancel, or nil.
 func (d *Dialer) watch(ctx simctx.Context) func(abort func(error)) func() bool {
-	if ctx.Done() == nil && d.Cancel == nil {
+	if simctx.DoneOf(ctx) == nil && d.Cancel == nil {
 		return nil
 	}
 	return func(abort func(error)) func() bool {
 		var stops []func() bool
-		if ctx.Done() != nil {
+		if simctx.DoneOf(ctx) != nil {
 			stops = append(stops, simctx.AfterFunc(ctx, func() { abort(netsim.MapContextErr(ctx.Err())) }))
 		}
 		if d.Cancel != nil {
@@ -359,7 +359,7 @@ func (lc *ListenConfig) std() *net.ListenConfig {
 func (lc *ListenConfig) Listen(ctx simctx.Context, network, address string) (Listener, error) {
 	g := kernel.Current()
 	if g == nil {
-		l, err := lc.std().Listen(simctx.ToStd(ctx), network, address)
+		l, err := lc.std().Listen(ctx, network, address)
 		if tl, ok := l.(*net.TCPListener); ok {
 			return &TCPListener{std: tl}, err
 		}
@@ -388,7 +388,7 @@ func (lc *ListenConfig) Listen(ctx simctx.Context, network, address string) (Lis
 func (lc *ListenConfig) ListenPacket(ctx simctx.Context, network, address string) (PacketConn, error) {
 	g := kernel.Current()
 	if g == nil {
-		c, err := lc.std().ListenPacket(simctx.ToStd(ctx), network, address)
+		c, err := lc.std().ListenPacket(ctx, network, address)
 		if uc, ok := c.(*net.UDPConn); ok {
 			return &UDPConn{std: uc}, err
 		}

@@ -40,7 +40,7 @@ func (r *Resolver) std() *net.Resolver {
 	sr := &net.Resolver{PreferGo: r.PreferGo, StrictErrors: r.StrictErrors}
 	if dial := r.Dial; dial != nil {
 		sr.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
-			return dial(simctx.FromStd(ctx), network, address)
+			return dial(ctx, network, address)
 		}
 	}
 	return sr
@@ -65,7 +65,7 @@ func noSuchHost(name string) error {
 func (r *Resolver) LookupHost(ctx simctx.Context, host string) (addrs []string, err error) {
 	n := simNet()
 	if n == nil {
-		return r.std().LookupHost(simctx.ToStd(ctx), host)
+		return r.std().LookupHost(ctx, host)
 	}
 	if host == "" {
 		return nil, noSuchHost(host)
@@ -85,7 +85,7 @@ func (r *Resolver) LookupHost(ctx simctx.Context, host string) (addrs []string, 
 func (r *Resolver) LookupNetIP(ctx simctx.Context, network, host string) ([]netip.Addr, error) {
 	n := simNet()
 	if n == nil {
-		return r.std().LookupNetIP(simctx.ToStd(ctx), network, host)
+		return r.std().LookupNetIP(ctx, network, host)
 	}
 	switch network {
 	case "ip", "ip4", "ip6":
@@ -115,7 +115,7 @@ func (r *Resolver) LookupNetIP(ctx simctx.Context, network, host string) ([]neti
 // LookupIP returns the addresses of host on network ("ip", "ip4", "ip6").
 func (r *Resolver) LookupIP(ctx simctx.Context, network, host string) ([]IP, error) {
 	if kernel.Current() == nil {
-		return r.std().LookupIP(simctx.ToStd(ctx), network, host)
+		return r.std().LookupIP(ctx, network, host)
 	}
 	ips, err := r.LookupNetIP(ctx, network, host)
 	if err != nil {
@@ -131,7 +131,7 @@ func (r *Resolver) LookupIP(ctx simctx.Context, network, host string) ([]IP, err
 // LookupIPAddr returns the addresses of host.
 func (r *Resolver) LookupIPAddr(ctx simctx.Context, host string) ([]IPAddr, error) {
 	if kernel.Current() == nil {
-		return r.std().LookupIPAddr(simctx.ToStd(ctx), host)
+		return r.std().LookupIPAddr(ctx, host)
 	}
 	ips, err := r.LookupNetIP(ctx, "ip", host)
 	if err != nil {
@@ -148,7 +148,7 @@ func (r *Resolver) LookupIPAddr(ctx simctx.Context, host string) ([]IPAddr, erro
 // services are those of net's built-in table (http, https, ssh, …).
 func (r *Resolver) LookupPort(ctx simctx.Context, network, service string) (port int, err error) {
 	if simNet() == nil {
-		return r.std().LookupPort(simctx.ToStd(ctx), network, service)
+		return r.std().LookupPort(ctx, network, service)
 	}
 	return netsim.LookupPort(network, service)
 }
@@ -157,7 +157,7 @@ func (r *Resolver) LookupPort(ctx simctx.Context, network, service string) (port
 func (r *Resolver) LookupCNAME(ctx simctx.Context, host string) (string, error) {
 	n := simNet()
 	if n == nil {
-		return r.std().LookupCNAME(simctx.ToStd(ctx), host)
+		return r.std().LookupCNAME(ctx, host)
 	}
 	return n.LookupCNAME(host)
 }
@@ -166,7 +166,7 @@ func (r *Resolver) LookupCNAME(ctx simctx.Context, host string) (string, error) 
 func (r *Resolver) LookupAddr(ctx simctx.Context, addr string) ([]string, error) {
 	n := simNet()
 	if n == nil {
-		return r.std().LookupAddr(simctx.ToStd(ctx), addr)
+		return r.std().LookupAddr(ctx, addr)
 	}
 	return n.LookupAddr(addr)
 }
@@ -174,7 +174,7 @@ func (r *Resolver) LookupAddr(ctx simctx.Context, addr string) ([]string, error)
 // LookupMX returns the MX records of name (none in a simulation).
 func (r *Resolver) LookupMX(ctx simctx.Context, name string) ([]*MX, error) {
 	if simNet() == nil {
-		return r.std().LookupMX(simctx.ToStd(ctx), name)
+		return r.std().LookupMX(ctx, name)
 	}
 	return nil, noSuchHost(name)
 }
@@ -182,7 +182,7 @@ func (r *Resolver) LookupMX(ctx simctx.Context, name string) ([]*MX, error) {
 // LookupNS returns the NS records of name (none in a simulation).
 func (r *Resolver) LookupNS(ctx simctx.Context, name string) ([]*NS, error) {
 	if simNet() == nil {
-		return r.std().LookupNS(simctx.ToStd(ctx), name)
+		return r.std().LookupNS(ctx, name)
 	}
 	return nil, noSuchHost(name)
 }
@@ -190,7 +190,7 @@ func (r *Resolver) LookupNS(ctx simctx.Context, name string) ([]*NS, error) {
 // LookupSRV returns the SRV records of a service (none in a simulation).
 func (r *Resolver) LookupSRV(ctx simctx.Context, service, proto, name string) (string, []*SRV, error) {
 	if simNet() == nil {
-		return r.std().LookupSRV(simctx.ToStd(ctx), service, proto, name)
+		return r.std().LookupSRV(ctx, service, proto, name)
 	}
 	target := name
 	if service != "" || proto != "" {
@@ -202,7 +202,7 @@ func (r *Resolver) LookupSRV(ctx simctx.Context, service, proto, name string) (s
 // LookupTXT returns the TXT records of name (none in a simulation).
 func (r *Resolver) LookupTXT(ctx simctx.Context, name string) ([]string, error) {
 	if simNet() == nil {
-		return r.std().LookupTXT(simctx.ToStd(ctx), name)
+		return r.std().LookupTXT(ctx, name)
 	}
 	return nil, noSuchHost(name)
 }

@@ -134,7 +134,7 @@ func (c *Client) do(ctx context.Context, cmd Command) (string, error) {
 			c.leader = (i + 1) % len(c.servers)
 		}
 		redirects = 0
-		switch sel0, sel1 := ctx.Done().DiscardCase(), time.After(clientRetryBackoff).DiscardCase(); simstd.Select(false, sel0, sel1) {
+		switch sel0, sel1 := context.DoneOf(ctx).DiscardCase(), time.After(clientRetryBackoff).DiscardCase(); simstd.Select(false, sel0, sel1) {
 		case 0:
 			return "", ctx.Err()
 		case 1:

@@ -1,0 +1,193 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/dstutil"
+)
+
+// rewriteCtxDone keeps the variant's contexts std context.Context values, whose Done method
+// returns a real <-chan struct{}, while the variant waits on simulated channels. Every call of
+// a method Done() <-chan struct{} (context.Context's, or any with its signature) becomes a
+// call that yields the simulated channel (context is simstd/context):
+//
+//	ctx.Done()   =>   context.DoneOf(ctx)     (an interface's method, or promoted from one)
+//	t.Done()     =>   t.SimgenDone()          (a method declared in a rewritten package)
+//	r.Done()     =>   context.ChanOf(r.Done()) (another package's concrete method)
+//
+// and every method of that signature declared in the package keeps it, for std and native code
+// (a user context type still implements context.Context), with its body moved to SimgenDone:
+//
+//	func (c *C) Done() <-chan struct{} { body }
+//	=>
+//	func (c *C) SimgenDone() *simstd.Chan[struct{}] { body }
+//	func (simgenR *C) Done() <-chan struct{} { return context.NativeDone(simgenR.SimgenDone()) }
+//
+// NativeDone's real channel closes with the simulated one; ChanOf maps it back. The result
+// types of these methods, and those of interface methods of the same signature, stay
+// <-chan struct{} (nativeChans). A method value of Done (f := ctx.Done) is a finding.
+func rewriteCtxDone(c *fileCtx) {
+	dstutil.Apply(c.file, nil, func(cur *dstutil.Cursor) bool {
+		switch n := cur.Node().(type) {
+		case *dst.CallExpr:
+			c.rewriteDoneCall(cur, n)
+		case *dst.SelectorExpr:
+			c.checkDoneValue(cur, n)
+		}
+		return true
+	})
+	var decls []dst.Decl
+	for _, d := range c.file.Decls {
+		decls = append(decls, d)
+		if fd, ok := d.(*dst.FuncDecl); ok && c.isDoneDecl(fd) {
+			decls = append(decls, c.doneTwin(fd))
+		}
+	}
+	c.file.Decls = decls
+}
+
+// isDoneSig reports whether a method named name with signature sig is a Done method as
+// context.Context declares it.
+func isDoneSig(name string, sig *types.Signature) bool {
+	if name != "Done" || sig.Params().Len() != 0 || sig.Results().Len() != 1 {
+		return false
+	}
+	ch, ok := sig.Results().At(0).Type().(*types.Chan)
+	if !ok || ch.Dir() != types.RecvOnly {
+		return false
+	}
+	st, ok := ch.Elem().(*types.Struct)
+	return ok && st.NumFields() == 0
+}
+
+// doneSelection returns the method a selector expression selects when it is a Done method
+// (see isDoneSig), with the selection.
+func (c *fileCtx) doneSelection(se *ast.SelectorExpr) (*types.Func, *types.Selection) {
+	sel, ok := c.info.Selections[se]
+	if !ok || sel.Kind() == types.FieldVal {
+		return nil, nil
+	}
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || !isDoneSig(fn.Name(), fn.Type().(*types.Signature)) {
+		return nil, nil
+	}
+	return fn, sel
+}
+
+func (c *fileCtx) rewriteDoneCall(cur *dstutil.Cursor, call *dst.CallExpr) {
+	se, ok := call.Fun.(*dst.SelectorExpr)
+	if !ok || len(call.Args) != 0 {
+		return
+	}
+	ase, ok := c.astOf(se).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	fn, sel := c.doneSelection(ase)
+	if fn == nil || sel.Kind() != types.MethodVal {
+		return
+	}
+	recv := fn.Type().(*types.Signature).Recv()
+	var repl dst.Expr
+	switch {
+	case recv != nil && types.IsInterface(recv.Type()):
+		repl = &dst.CallExpr{Fun: simstdFunc("context.DoneOf"), Args: []dst.Expr{se.X}}
+	case fn.Pkg() != nil && (fn.Pkg() == c.pkg.Types || c.paths.targets[fn.Pkg().Path()]):
+		repl = &dst.CallExpr{Fun: &dst.SelectorExpr{X: se.X, Sel: dst.NewIdent("SimgenDone")}}
+	default:
+		repl = &dst.CallExpr{Fun: simstdFunc("context.ChanOf"), Args: []dst.Expr{call}}
+		c.derive(repl, call)
+		cur.Replace(repl)
+		return
+	}
+	c.replace(cur, call, repl)
+}
+
+// checkDoneValue reports a Done method used other than by calling it (f := ctx.Done): the
+// function value returns the real channel, which the variant cannot wait on.
+func (c *fileCtx) checkDoneValue(cur *dstutil.Cursor, se *dst.SelectorExpr) {
+	if call, ok := cur.Parent().(*dst.CallExpr); ok && call.Fun == se {
+		return
+	}
+	ase, ok := c.astOf(se).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	fn, _ := c.doneSelection(ase)
+	if fn == nil {
+		return
+	}
+	c.findings = append(c.findings, Finding{Pos: c.pos(se), What: "method value " + fn.FullName(),
+		Why:     "the variant's Done calls are rewritten to reach the simulated channel, which a function value of Done does not (//simgen:ignore cannot let it through: the variant would not compile)",
+		Fix:     "call the method where the channel is needed (func() <-chan struct{} { return ctx.Done() })",
+		Binding: true})
+}
+
+// keepDoneSpecs keeps the result types of an interface's Done methods (see isDoneSig) native;
+// rewriteChans calls it, so that it holds whichever rewrite runs first.
+func (c *fileCtx) keepDoneSpecs(it *dst.InterfaceType) {
+	for _, f := range it.Methods.List {
+		if len(f.Names) != 1 {
+			continue
+		}
+		if fn, ok := c.defOf(f.Names[0]).(*types.Func); ok && isDoneSig(fn.Name(), fn.Type().(*types.Signature)) {
+			c.keepResult(f.Type.(*dst.FuncType))
+		}
+	}
+}
+
+// defOf returns the object the original of the identifier id defines.
+func (c *fileCtx) defOf(id *dst.Ident) types.Object {
+	a, ok := c.astOf(id).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	return c.info.Defs[a]
+}
+
+// keepResult marks the channel type of ft's single result native.
+func (c *fileCtx) keepResult(ft *dst.FuncType) {
+	if ch, ok := ft.Results.List[0].Type.(*dst.ChanType); ok {
+		c.nativeChans[ch] = true
+	}
+}
+
+// isDoneDecl reports whether fd declares a Done method (see isDoneSig), renaming it to
+// SimgenDone if so.
+func (c *fileCtx) isDoneDecl(fd *dst.FuncDecl) bool {
+	if fd.Recv == nil || fd.Name.Name != "Done" {
+		return false
+	}
+	fn, ok := c.defOf(fd.Name).(*types.Func)
+	if !ok || !isDoneSig(fn.Name(), fn.Type().(*types.Signature)) {
+		return false
+	}
+	fd.Name.Name = "SimgenDone"
+	return true
+}
+
+// doneTwin returns the Done method that stands beside fd, renamed SimgenDone, for std and
+// native code: it returns NativeDone of SimgenDone's channel.
+func (c *fileCtx) doneTwin(fd *dst.FuncDecl) *dst.FuncDecl {
+	const r = "simgenR"
+	recvType := dst.Clone(fd.Recv.List[0].Type).(dst.Expr)
+	ch := &dst.ChanType{Dir: dst.RECV, Value: &dst.StructType{Fields: &dst.FieldList{Opening: true, Closing: true}}}
+	ft := &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true},
+		Results: &dst.FieldList{List: []*dst.Field{{Type: ch}}}}
+	c.nativeChans[ch] = true
+	simDone := &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(r), Sel: dst.NewIdent("SimgenDone")}}
+	ret := &dst.ReturnStmt{Results: []dst.Expr{&dst.CallExpr{Fun: simstdFunc("context.NativeDone"), Args: []dst.Expr{simDone}}}}
+	twin := &dst.FuncDecl{
+		Recv: &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{{Names: []*dst.Ident{dst.NewIdent(r)}, Type: recvType}}},
+		Name: dst.NewIdent("Done"),
+		Type: ft,
+		Body: &dst.BlockStmt{List: []dst.Stmt{ret}},
+	}
+	twin.Decs.Before = dst.NewLine
+	if line, ok := c.lineOf(fd); ok {
+		c.lines[twin], c.lines[ret] = line, line
+	}
+	return twin
+}
