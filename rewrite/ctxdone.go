@@ -58,7 +58,7 @@ func isDoneSig(name string, sig *types.Signature) bool {
 	if !ok || ch.Dir() != types.RecvOnly {
 		return false
 	}
-	st, ok := ch.Elem().(*types.Struct)
+	st, ok := types.Unalias(ch.Elem()).(*types.Struct)
 	return ok && st.NumFields() == 0
 }
 
@@ -105,19 +105,20 @@ func (c *fileCtx) rewriteDoneCall(cur *dstutil.Cursor, call *dst.CallExpr) {
 	c.replace(cur, call, repl)
 }
 
-// checkDoneValue reports a Done method used other than by calling it (f := ctx.Done): the
-// function value returns the real channel, which the variant cannot wait on.
+// checkDoneValue reports a Done method used other than by calling it on a value (f :=
+// ctx.Done, or a method expression (*T).Done): the function returns the real channel, which
+// the variant cannot wait on.
 func (c *fileCtx) checkDoneValue(cur *dstutil.Cursor, se *dst.SelectorExpr) {
-	if call, ok := cur.Parent().(*dst.CallExpr); ok && call.Fun == se {
-		return
-	}
 	ase, ok := c.astOf(se).(*ast.SelectorExpr)
 	if !ok {
 		return
 	}
-	fn, _ := c.doneSelection(ase)
+	fn, sel := c.doneSelection(ase)
 	if fn == nil {
 		return
+	}
+	if call, ok := cur.Parent().(*dst.CallExpr); ok && call.Fun == se && sel.Kind() == types.MethodVal {
+		return // rewriteDoneCall's
 	}
 	c.findings = append(c.findings, Finding{Pos: c.pos(se), What: "method value " + fn.FullName(),
 		Why:     "the variant's Done calls are rewritten to reach the simulated channel, which a function value of Done does not (//simgen:ignore cannot let it through: the variant would not compile)",

@@ -138,7 +138,7 @@ func withCancel(parent Context) *cancelCtx {
 		panic("cannot create context from nil parent")
 	}
 	c := &cancelCtx{}
-	c.propagateCancel(parent, c)
+	c.propagateCancel(parent, c, false)
 	return c
 }
 
@@ -150,6 +150,10 @@ func Cause(c Context) error {
 	if err == nil {
 		return nil
 	}
+	if _, ours := c.(simDoner); !ours {
+		// a std context (its own cause first, ours through stdCancelKey)
+		return context.Cause(c)
+	}
 	if cc, ok := c.Value(&cancelCtxKey).(*cancelCtx); ok {
 		cc.mu.Lock()
 		cause := cc.cause
@@ -159,7 +163,7 @@ func Cause(c Context) error {
 		}
 		return err
 	}
-	return context.Cause(c) // a std context, or ours beneath std layers
+	return context.Cause(c) // ours above std layers
 }
 
 // AfterFunc arranges to call f in its own goroutine (simulated if the
@@ -176,7 +180,7 @@ func AfterFunc(ctx Context, f func()) (stop func() bool) {
 // context.Context use the inline form: their f only closes real channels.
 func afterFunc(ctx Context, f func(), inline bool) (stop func() bool) {
 	a := &afterFuncCtx{f: f, inline: inline}
-	a.cancelCtx.propagateCancel(ctx, a)
+	a.cancelCtx.propagateCancel(ctx, a, inline)
 	return func() bool {
 		stopped := a.started.CompareAndSwap(false, true)
 		if stopped {
@@ -220,6 +224,18 @@ func (a *afterFuncCtx) cancel(removeFromParent bool, err, cause error) {
 func goStart(f func()) {
 	if g := kernel.Current(); g != nil {
 		g.Go(f)
+		return
+	}
+	go f()
+}
+
+// spawn is goStart without the scheduling point of a go statement, for
+// goroutines started on the standard library's behalf (stdAfterFunc): std
+// calls AfterFunc holding a real lock, which a simulated goroutine must not
+// keep while it is parked.
+func spawn(f func()) {
+	if g := kernel.Current(); g != nil {
+		g.Sim().Spawn(f, g.Node())
 		return
 	}
 	go f()
@@ -350,7 +366,7 @@ func stdAfterFunc(ctx Context, f func()) func() bool {
 			f()
 			return
 		}
-		goStart(f)
+		spawn(f)
 	}, true)
 	registered.Store(true)
 	return stop
@@ -388,8 +404,9 @@ func (c *cancelCtx) parent() Context {
 }
 
 // propagateCancel makes child (c or a context embedding c) be cancelled when
-// parent is.
-func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
+// parent is. quiet starts a watching goroutine without a scheduling point
+// (see spawn).
+func (c *cancelCtx) propagateCancel(parent Context, child canceler, quiet bool) {
 	c.Context = parent
 
 	done := DoneOf(parent)
@@ -414,7 +431,11 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
 		c.mu.Unlock()
 		return
 	}
-	goStart(func() {
+	start := goStart
+	if quiet {
+		start = spawn
+	}
+	start(func() {
 		pdone, cdone := DoneOf(parent).RecvCase(), child.SimgenDone().RecvCase()
 		if kernel.Select(false, pdone, cdone) == 0 {
 			child.cancel(false, parent.Err(), Cause(parent))
@@ -550,7 +571,7 @@ func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, Cance
 		return WithCancel(parent) // the current deadline is already sooner
 	}
 	c := &timerCtx{deadline: d, cause: cause}
-	c.cancelCtx.propagateCancel(parent, c)
+	c.cancelCtx.propagateCancel(parent, c, false)
 	dur := simtime.Until(d)
 	if dur <= 0 {
 		c.cancel(true, DeadlineExceeded, cause) // deadline has already passed

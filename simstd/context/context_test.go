@@ -311,7 +311,7 @@ func TestDeterminism(t *testing.T) {
 // scheduling.
 func withTimeoutViaAfterFunc(parent Context, d time.Duration) (Context, CancelFunc) {
 	c := &timerCtx{deadline: simtime.Now().Add(d)}
-	c.cancelCtx.propagateCancel(parent, c)
+	c.cancelCtx.propagateCancel(parent, c, false)
 	c.mu.Lock()
 	c.timer = simtime.AfterFunc(d, c.expire)
 	c.mu.Unlock()

@@ -208,3 +208,41 @@ func TestErrorsIs(t *testing.T) {
 		assert.Equal(t, stdctx.DeadlineExceeded, DeadlineExceeded)
 	})
 }
+
+// std calls AfterFunc holding its child's lock: registering through a
+// watching goroutine (a parent of a user type beneath a WithValue) must not
+// park the registering goroutine, or a cancellation racing with it deadlocks
+// on that lock (found by review: seed 4403 hung).
+func TestStdChildRegistrationDoesNotPark(t *testing.T) {
+	for seed := range 4500 { // 4403 hung
+		res := simstd.Run(simstd.Config{Seed: uint64(seed), MaxTime: time.Hour}, func() {
+			parent := custom{done: kernel.NewChan[struct{}](0)}
+			v := WithValue(parent, key("k"), 1)
+			simstd.Go(func() {
+				for range seed % 7 {
+					simstd.Gosched()
+				}
+				parent.done.Close()
+			})
+			child, cancel := stdctx.WithCancel(v)
+			defer cancel()
+			DoneOf(child).Recv()
+		})
+		require.NoError(t, res.Err, "seed %d", seed)
+	}
+}
+
+// Cause of a std child of ours is the child's own cause, not our ancestor's.
+func TestCauseOfStdChild(t *testing.T) {
+	dual(t, func(t *testing.T) {
+		parent, pc := WithCancelCause(Background())
+		defer pc(nil)
+		child, cancel := stdctx.WithCancelCause(parent)
+		errX := errors.New("x")
+		cancel(errX)
+		assert.Equal(t, errX, Cause(child))
+		pc(errCause)
+		assert.Equal(t, errX, Cause(child))
+		assert.Equal(t, errCause, Cause(parent))
+	})
+}
