@@ -25,7 +25,13 @@ import (
 //	func (c *C) SimgenDone() *simstd.Chan[struct{}] { body }
 //	func (simgenR *C) Done() <-chan struct{} { return context.NativeDone(simgenR.SimgenDone()) }
 //
-// NativeDone's real channel closes with the simulated one; ChanOf maps it back. The result
+// NativeDone's real channel closes with the simulated one; ChanOf maps it back. A type that
+// implements context.Context and has no AfterFunc also gets
+//
+//	func (simgenR *C) AfterFunc(f func()) func() bool { return context.UserAfterFunc(simgenR, f) }
+//
+// the method std looks for on a parent: a std context derived from a C (by std or native
+// code) is then cancelled by a simulated goroutine, not by std's native watcher. The result
 // types of these methods, and those of interface methods of the same signature, stay
 // <-chan struct{} (nativeChans). A method value of Done (f := ctx.Done) is a finding.
 func rewriteCtxDone(c *fileCtx) {
@@ -43,6 +49,9 @@ func rewriteCtxDone(c *fileCtx) {
 		decls = append(decls, d)
 		if fd, ok := d.(*dst.FuncDecl); ok && c.isDoneDecl(fd) {
 			decls = append(decls, c.doneTwin(fd))
+			if af := c.afterFuncTwin(fd); af != nil {
+				decls = append(decls, af)
+			}
 		}
 	}
 	c.file.Decls = decls
@@ -172,23 +181,87 @@ func (c *fileCtx) isDoneDecl(fd *dst.FuncDecl) bool {
 // doneTwin returns the Done method that stands beside fd, renamed SimgenDone, for std and
 // native code: it returns NativeDone of SimgenDone's channel.
 func (c *fileCtx) doneTwin(fd *dst.FuncDecl) *dst.FuncDecl {
-	const r = "simgenR"
-	recvType := dst.Clone(fd.Recv.List[0].Type).(dst.Expr)
 	ch := &dst.ChanType{Dir: dst.RECV, Value: &dst.StructType{Fields: &dst.FieldList{Opening: true, Closing: true}}}
+	c.nativeChans[ch] = true
 	ft := &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true},
 		Results: &dst.FieldList{List: []*dst.Field{{Type: ch}}}}
-	c.nativeChans[ch] = true
-	simDone := &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(r), Sel: dst.NewIdent("SimgenDone")}}
-	ret := &dst.ReturnStmt{Results: []dst.Expr{&dst.CallExpr{Fun: simstdFunc("context.NativeDone"), Args: []dst.Expr{simDone}}}}
-	twin := &dst.FuncDecl{
-		Recv: &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{{Names: []*dst.Ident{dst.NewIdent(r)}, Type: recvType}}},
-		Name: dst.NewIdent("Done"),
+	simDone := &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(twinRecv), Sel: dst.NewIdent("SimgenDone")}}
+	return c.twin(fd, "Done", ft, &dst.CallExpr{Fun: simstdFunc("context.NativeDone"), Args: []dst.Expr{simDone}})
+}
+
+// twinRecv names the receiver of the methods rewriteCtxDone adds.
+const twinRecv = "simgenR"
+
+// twin returns the method name, of type ft, with fd's receiver type, returning result, on
+// fd's line.
+func (c *fileCtx) twin(fd *dst.FuncDecl, name string, ft *dst.FuncType, result dst.Expr) *dst.FuncDecl {
+	recv := &dst.Field{Names: []*dst.Ident{dst.NewIdent(twinRecv)}, Type: dst.Clone(fd.Recv.List[0].Type).(dst.Expr)}
+	ret := &dst.ReturnStmt{Results: []dst.Expr{result}}
+	m := &dst.FuncDecl{
+		Recv: &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{recv}},
+		Name: dst.NewIdent(name),
 		Type: ft,
 		Body: &dst.BlockStmt{List: []dst.Stmt{ret}},
 	}
-	twin.Decs.Before = dst.NewLine
+	m.Decs.Before = dst.NewLine
 	if line, ok := c.lineOf(fd); ok {
-		c.lines[twin], c.lines[ret] = line, line
+		c.lines[m], c.lines[ret] = line, line
 	}
-	return twin
+	return m
+}
+
+// afterFuncTwin returns the AfterFunc method for the receiver of fd, a Done method renamed
+// SimgenDone, or nil when the receiver type is not a context.Context or already has an
+// AfterFunc (a method or a field, at any depth).
+func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
+	fn, ok := c.defOf(fd.Name).(*types.Func)
+	if !ok {
+		return nil
+	}
+	recv := fn.Type().(*types.Signature).Recv().Type()
+	if obj, _, _ := types.LookupFieldOrMethod(recv, true, c.pkg.Types, "AfterFunc"); obj != nil || !implementsContext(recv, c.pkg.Types) {
+		return nil
+	}
+	empty := func() *dst.FieldList { return &dst.FieldList{Opening: true, Closing: true} }
+	fType := &dst.FuncType{Func: true, Params: empty()}
+	stopType := &dst.FuncType{Func: true, Params: empty(), Results: &dst.FieldList{List: []*dst.Field{{Type: dst.NewIdent("bool")}}}}
+	ft := &dst.FuncType{Func: true,
+		Params:  &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{{Names: []*dst.Ident{dst.NewIdent("f")}, Type: fType}}},
+		Results: &dst.FieldList{List: []*dst.Field{{Type: stopType}}}}
+	return c.twin(fd, "AfterFunc", ft, &dst.CallExpr{Fun: simstdFunc("context.UserAfterFunc"), Args: []dst.Expr{dst.NewIdent(twinRecv), dst.NewIdent("f")}})
+}
+
+// implementsContext reports whether t has context.Context's methods (Done is checked by the
+// caller): Deadline() (time.Time, bool), Err() error and Value(any) any. It is checked by
+// signature, as the package need not import context.
+func implementsContext(t types.Type, pkg *types.Package) bool {
+	method := func(name string) *types.Signature {
+		obj, _, _ := types.LookupFieldOrMethod(t, true, pkg, name)
+		if fn, ok := obj.(*types.Func); ok {
+			return fn.Type().(*types.Signature)
+		}
+		return nil
+	}
+	empty := types.NewInterfaceType(nil, nil).Complete()
+	isAny := func(t types.Type) bool { return types.Identical(types.Unalias(t), empty) }
+	errT := types.Universe.Lookup("error").Type()
+	deadline, err, value := method("Deadline"), method("Err"), method("Value")
+	if deadline == nil || err == nil || value == nil {
+		return false
+	}
+	if deadline.Params().Len() != 0 || deadline.Results().Len() != 2 ||
+		!isNamed(deadline.Results().At(0).Type(), "time", "Time") || !types.Identical(deadline.Results().At(1).Type(), types.Typ[types.Bool]) {
+		return false
+	}
+	if err.Params().Len() != 0 || err.Results().Len() != 1 || !types.Identical(err.Results().At(0).Type(), errT) {
+		return false
+	}
+	return value.Params().Len() == 1 && value.Results().Len() == 1 && !value.Variadic() &&
+		isAny(value.Params().At(0).Type()) && isAny(value.Results().At(0).Type())
+}
+
+// isNamed reports whether t is the named type path.name.
+func isNamed(t types.Type, path, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
 }

@@ -432,19 +432,20 @@ func TryRecv[T any](c *Chan[T], actor *Sim) (v T, ok, done bool) {
 func CloseBy[T any](c *Chan[T], actor *Sim) { c.close(actor) }
 
 // Mirror returns a real channel closed when c is (at once if it already is),
-// made on the first call, which reports made. Values sent on c do not reach
-// it: it is for channels that are only ever closed, such as a context's Done.
-func Mirror[T any](c *Chan[T]) (m <-chan struct{}, made bool) {
+// made on the first call, which calls made with it before any caller can see
+// it. Values sent on c do not reach it: it is for channels that are only ever
+// closed, such as a context's Done.
+func Mirror[T any](c *Chan[T], made func(<-chan struct{})) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.mirror == nil {
 		c.mirror = make(chan struct{})
-		made = true
 		if c.closed {
 			close(c.mirror)
 		}
+		made(c.mirror)
 	}
-	return c.mirror, made
+	return c.mirror
 }
 
 // MarkTimer makes c report len and cap 0, as Go 1.23+ timer channels do.

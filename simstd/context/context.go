@@ -6,7 +6,7 @@
 // alias), so they cross every package boundary unchanged: std and native code
 // take them, and std contexts are valid parents. Each of this package's
 // contexts has two Done channels closed at the same moment: the simulated one
-// that variants wait on (SimgenDone, reached through DoneOf, to which simgen
+// that variants wait on (reached through DoneOf, to which simgen
 // rewrites every x.Done() call) and a real one, made only when code that was
 // not rewritten asks for it (Done). Everything else keeps the standard
 // library's meaning.
@@ -56,11 +56,13 @@ import (
 // Context is context.Context: variants and native code share contexts.
 type Context = context.Context
 
-// simDoner is implemented by this package's contexts, and by the variants of
-// user types with a Done() <-chan struct{} method: SimgenDone is the simulated
-// channel that Done's real one mirrors.
-type simDoner interface {
-	SimgenDone() *kernel.Chan[struct{}]
+// ownDoner is implemented by this package's contexts only: doneChan is the
+// simulated channel that Done's real one mirrors. (The variants of user types
+// with a Done method have an exported SimgenDone, which DoneOf does not trust:
+// a type can embed a context beside a deeper SimgenDone, and then its Done is
+// the context's.)
+type ownDoner interface {
+	doneChan() *kernel.Chan[struct{}]
 }
 
 // Canceled is context.Canceled: the error Err returns when the context was
@@ -83,7 +85,7 @@ type emptyCtx struct{}
 
 func (emptyCtx) Deadline() (deadline time.Time, ok bool) { return }
 func (emptyCtx) Done() <-chan struct{}                   { return nil }
-func (emptyCtx) SimgenDone() *kernel.Chan[struct{}]      { return nil }
+func (emptyCtx) doneChan() *kernel.Chan[struct{}]        { return nil }
 func (emptyCtx) Err() error                              { return nil }
 func (emptyCtx) Value(key any) any                       { return nil }
 
@@ -150,7 +152,7 @@ func Cause(c Context) error {
 	if err == nil {
 		return nil
 	}
-	if _, ours := c.(simDoner); !ours {
+	if _, ours := c.(ownDoner); !ours {
 		// a std context (its own cause first, ours through stdCancelKey)
 		return context.Cause(c)
 	}
@@ -172,15 +174,14 @@ func Cause(c Context) error {
 // that kept f from being started, false if f had been started or stop had
 // already been called. stop does not wait for f.
 func AfterFunc(ctx Context, f func()) (stop func() bool) {
-	return afterFunc(ctx, f, false)
+	return afterFunc(&afterFuncCtx{f: f}, ctx)
 }
 
-// afterFunc is AfterFunc, or with inline set a variant that runs f in the
-// goroutine that cancels ctx, once its locks are released. The bridges to
-// context.Context use the inline form: their f only closes real channels.
-func afterFunc(ctx Context, f func(), inline bool) (stop func() bool) {
-	a := &afterFuncCtx{f: f, inline: inline}
-	a.cancelCtx.propagateCancel(ctx, a, inline)
+// afterFunc registers a, whose f is set, with ctx; a.inline runs f in the
+// goroutine that cancels ctx, once its locks are released (registrations on
+// the standard library's behalf, see stdAfterFunc).
+func afterFunc(a *afterFuncCtx, ctx Context) (stop func() bool) {
+	a.cancelCtx.propagateCancel(ctx, a, a.inline)
 	return func() bool {
 		stopped := a.started.CompareAndSwap(false, true)
 		if stopped {
@@ -188,6 +189,12 @@ func afterFunc(ctx Context, f func(), inline bool) (stop func() bool) {
 		}
 		return stopped
 	}
+}
+
+// isUserRegistration reports whether child is UserAfterFunc's registration.
+func isUserRegistration(child canceler) bool {
+	a, ok := child.(*afterFuncCtx)
+	return ok && a.user
 }
 
 // afterFuncer is implemented by contexts that can register a function to run
@@ -199,8 +206,11 @@ type afterFuncer interface {
 // afterFuncCtx is the child context through which AfterFunc waits.
 type afterFuncCtx struct {
 	cancelCtx
-	f       func()      // run once when the parent is done
-	inline  bool        // run f in the cancelling goroutine instead of a new one
+	f      func() // run once when the parent is done
+	inline bool   // run f in the cancelling goroutine instead of a new one
+	// user marks the registration behind a user type's AfterFunc method
+	// (UserAfterFunc): propagateCancel must not call that method again.
+	user    bool
 	started atomic.Bool // set by whichever comes first: starting f, or stop
 }
 
@@ -248,8 +258,8 @@ type stopCtx struct {
 	stop func() bool
 }
 
-// SimgenDone is the parent's simulated Done channel.
-func (s stopCtx) SimgenDone() *kernel.Chan[struct{}] { return DoneOf(s.Context) }
+// doneChan is the parent's simulated Done channel.
+func (s stopCtx) doneChan() *kernel.Chan[struct{}] { return DoneOf(s.Context) }
 
 // cancelCtxKey's address is the key under which a cancelCtx returns itself.
 var cancelCtxKey int
@@ -293,7 +303,7 @@ func removeChild(parent Context, child canceler) {
 // *timerCtx and *afterFuncCtx.
 type canceler interface {
 	cancel(removeFromParent bool, err, cause error)
-	SimgenDone() *kernel.Chan[struct{}]
+	doneChan() *kernel.Chan[struct{}]
 }
 
 // cancelCtx can be cancelled; cancelling it cancels its children.
@@ -304,7 +314,7 @@ type cancelCtx struct {
 
 	mu sync.Mutex // guards the fields below; never held across a scheduling point
 
-	// done is created lazily by SimgenDone (or Done); the first cancel
+	// done is created lazily by doneChan (or Done); the first cancel
 	// closes it, or sets it to closedchan if nobody asked for it yet.
 	done *kernel.Chan[struct{}]
 	// stdCause, once cancelled and asked for, is a cancelled std context
@@ -329,8 +339,8 @@ func (c *cancelCtx) Value(key any) any {
 	return value(c.parent(), key)
 }
 
-// SimgenDone is Done as the simulated channel variants wait on.
-func (c *cancelCtx) SimgenDone() *kernel.Chan[struct{}] {
+// doneChan is Done as the simulated channel variants wait on.
+func (c *cancelCtx) doneChan() *kernel.Chan[struct{}] {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.simDone()
@@ -346,28 +356,36 @@ func (c *cancelCtx) simDone() *kernel.Chan[struct{}] {
 
 // Done returns a real channel closed together with the simulated one, for
 // code that was not rewritten; DoneOf maps it back.
-func (c *cancelCtx) Done() <-chan struct{} { return NativeDone(c.SimgenDone()) }
+func (c *cancelCtx) Done() <-chan struct{} { return NativeDone(c.doneChan()) }
 
 // AfterFunc runs f in the goroutine that cancels c, once c's locks are
 // released (in a new goroutine if c is already done). The standard library
 // looks for this method: through it, a std context derived from c is
 // cancelled at the moment c is, instead of by a native goroutine watching
 // Done a moment later.
-func (c *cancelCtx) AfterFunc(f func()) func() bool { return stdAfterFunc(c, f) }
+func (c *cancelCtx) AfterFunc(f func()) func() bool { return stdAfterFunc(c, f, false) }
+
+// UserAfterFunc is the AfterFunc method simgen gives the variant of a user
+// context type with its own Done method (func (x T) AfterFunc(f func()) func()
+// bool { return context.UserAfterFunc(x, f) }), as this package's contexts
+// have one: a std context derived from x is then cancelled by a simulated
+// goroutine watching x's simulated channel, at a moment the seed fixes,
+// instead of by std's native goroutine.
+func UserAfterFunc(ctx Context, f func()) (stop func() bool) { return stdAfterFunc(ctx, f, true) }
 
 // stdAfterFunc registers f, for the standard library, to run when ctx is
 // done: in the goroutine that cancels ctx, or in a new goroutine if ctx is
 // already done, because the standard library calls AfterFunc holding a lock
 // that f takes.
-func stdAfterFunc(ctx Context, f func()) func() bool {
+func stdAfterFunc(ctx Context, f func(), user bool) func() bool {
 	var registered atomic.Bool
-	stop := afterFunc(ctx, func() {
+	stop := afterFunc(&afterFuncCtx{inline: true, user: user, f: func() {
 		if registered.Load() {
 			f()
 			return
 		}
 		spawn(f)
-	}, true)
+	}}, ctx)
 	registered.Store(true)
 	return stop
 }
@@ -421,7 +439,7 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler, quiet bool) 
 		p.addChild(child)
 		return
 	}
-	if a, ok := parent.(afterFuncer); ok {
+	if a, ok := parent.(afterFuncer); ok && !isUserRegistration(child) {
 		// Outside c.mu: a foreign AfterFunc may run arbitrary code.
 		stop := a.AfterFunc(func() {
 			child.cancel(false, parent.Err(), Cause(parent))
@@ -436,7 +454,7 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler, quiet bool) 
 		start = spawn
 	}
 	start(func() {
-		pdone, cdone := DoneOf(parent).RecvCase(), child.SimgenDone().RecvCase()
+		pdone, cdone := DoneOf(parent).RecvCase(), child.doneChan().RecvCase()
 		if kernel.Select(false, pdone, cdone) == 0 {
 			child.cancel(false, parent.Err(), Cause(parent))
 		}
@@ -547,7 +565,7 @@ type withoutCancelCtx struct {
 
 func (withoutCancelCtx) Deadline() (deadline time.Time, ok bool) { return }
 func (withoutCancelCtx) Done() <-chan struct{}                   { return nil }
-func (withoutCancelCtx) SimgenDone() *kernel.Chan[struct{}]      { return nil }
+func (withoutCancelCtx) doneChan() *kernel.Chan[struct{}]        { return nil }
 func (withoutCancelCtx) Err() error                              { return nil }
 func (c withoutCancelCtx) Value(key any) any                     { return value(c, key) }
 func (c withoutCancelCtx) String() string                        { return contextName(c.c) + ".WithoutCancel" }
@@ -719,8 +737,8 @@ func (c *valueCtx) String() string {
 	return contextName(c.Context) + ".WithValue(" + stringify(c.key) + ", " + stringify(c.val) + ")"
 }
 
-// SimgenDone is the parent's simulated Done channel.
-func (c *valueCtx) SimgenDone() *kernel.Chan[struct{}] { return DoneOf(c.Context) }
+// doneChan is the parent's simulated Done channel.
+func (c *valueCtx) doneChan() *kernel.Chan[struct{}] { return DoneOf(c.Context) }
 
 // AfterFunc is cancelCtx's, for std contexts derived from c: that of the
 // cancelCtx beneath c, else a registration with the parent.
@@ -728,7 +746,7 @@ func (c *valueCtx) AfterFunc(f func()) func() bool {
 	if p, ok := parentCancelCtx(c); ok {
 		return p.AfterFunc(f)
 	}
-	return stdAfterFunc(c.Context, f)
+	return stdAfterFunc(c.Context, f, false)
 }
 
 func (c *valueCtx) Value(key any) any {

@@ -244,9 +244,9 @@ func TestWithValue(t *testing.T) {
 }
 
 // custom is a Context of a type this package does not know, as simgen
-// rewrites a user's (a Done() <-chan struct{} method becomes SimgenDone and
-// a Done returning NativeDone of it): children of it are watched by a
-// goroutine.
+// rewrites a user's (a Done() <-chan struct{} method becomes SimgenDone, a
+// Done returning NativeDone of it, and an AfterFunc through UserAfterFunc):
+// children of it are watched by a goroutine.
 type custom struct {
 	done *kernel.Chan[struct{}]
 }
@@ -254,6 +254,7 @@ type custom struct {
 func (c custom) Deadline() (time.Time, bool)        { return time.Time{}, false }
 func (c custom) SimgenDone() *kernel.Chan[struct{}] { return c.done }
 func (c custom) Done() <-chan struct{}              { return NativeDone(c.SimgenDone()) }
+func (c custom) AfterFunc(f func()) func() bool     { return UserAfterFunc(c, f) }
 func (c custom) Err() error {
 	if kernel.Select(true, c.done.RecvCase()) == 0 {
 		return Canceled

@@ -13,12 +13,13 @@ import (
 )
 
 // DoneOf returns x's Done channel as the simulated channel variants wait on:
-// simgen rewrites every call x.Done() of a method Done() <-chan struct{} to
-// DoneOf(x). For this package's contexts, and for user types whose variants
-// carry SimgenDone, it is that channel. Otherwise it is ChanOf(x.Done()).
+// simgen rewrites a call x.Done() of an interface's method Done() <-chan
+// struct{} to DoneOf(x). For this package's contexts it is their simulated
+// channel; otherwise ChanOf(x.Done()), which maps the real channel of a user
+// type's variant (NativeDone) back to its simulated one.
 func DoneOf(x interface{ Done() <-chan struct{} }) *kernel.Chan[struct{}] {
-	if d, ok := x.(simDoner); ok {
-		return d.SimgenDone()
+	if d, ok := x.(ownDoner); ok {
+		return d.doneChan()
 	}
 	return ChanOf(x.Done())
 }
@@ -52,12 +53,10 @@ func NativeDone(done *kernel.Chan[struct{}]) <-chan struct{} {
 	if done == nil {
 		return nil
 	}
-	m, made := kernel.Mirror(done)
-	if made {
+	return kernel.Mirror(done, func(m <-chan struct{}) {
 		natives.Store(m, weak.Make(done))
 		runtime.AddCleanup(done, func(m <-chan struct{}) { natives.Delete(m) }, m)
-	}
-	return m
+	})
 }
 
 // natives maps the real channels NativeDone made to their simulated
