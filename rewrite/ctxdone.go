@@ -3,6 +3,7 @@ package rewrite
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
@@ -219,7 +220,12 @@ func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
 		return nil
 	}
 	recv := fn.Type().(*types.Signature).Recv().Type()
-	if obj, _, _ := types.LookupFieldOrMethod(recv, true, c.pkg.Types, "AfterFunc"); obj != nil || !implementsContext(recv, c.pkg.Types) {
+	recvExpr := dst.Clone(fd.Recv.List[0].Type).(dst.Expr)
+	if _, isPtr := recv.(*types.Pointer); !isPtr && !c.implementsContext(recv) {
+		// Done on the value, the other methods on the pointer: *T is the context
+		recv, recvExpr = types.NewPointer(recv), &dst.StarExpr{X: recvExpr}
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(recv, true, c.pkg.Types, "AfterFunc"); obj != nil || !c.implementsContext(recv) || c.embedded(recv) {
 		return nil
 	}
 	empty := func() *dst.FieldList { return &dst.FieldList{Opening: true, Closing: true} }
@@ -228,19 +234,72 @@ func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
 	ft := &dst.FuncType{Func: true,
 		Params:  &dst.FieldList{Opening: true, Closing: true, List: []*dst.Field{{Names: []*dst.Ident{dst.NewIdent("f")}, Type: fType}}},
 		Results: &dst.FieldList{List: []*dst.Field{{Type: stopType}}}}
-	return c.twin(fd, "AfterFunc", ft, &dst.CallExpr{Fun: simstdFunc("context.UserAfterFunc"), Args: []dst.Expr{dst.NewIdent(twinRecv), dst.NewIdent("f")}})
+	m := c.twin(fd, "AfterFunc", ft, &dst.CallExpr{Fun: simstdFunc("context.UserAfterFunc"), Args: []dst.Expr{dst.NewIdent(twinRecv), dst.NewIdent("f")}})
+	m.Recv.List[0].Type = recvExpr
+	return m
 }
 
-// implementsContext reports whether t has context.Context's methods (Done is checked by the
-// caller): Deadline() (time.Time, bool), Err() error and Value(any) any. It is checked by
-// signature, as the package need not import context.
-func implementsContext(t types.Type, pkg *types.Package) bool {
-	method := func(name string) *types.Signature {
-		obj, _, _ := types.LookupFieldOrMethod(t, true, pkg, name)
-		if fn, ok := obj.(*types.Func); ok {
-			return fn.Type().(*types.Signature)
+// embedded reports whether a struct type of the package embeds t's named type, at any depth:
+// an AfterFunc added to t would be promoted to it, beside or past the methods it has (its
+// Done may come from another embedded field, or another field may have an AfterFunc).
+func (c *fileCtx) embedded(t types.Type) bool {
+	base := func(t types.Type) *types.Named {
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
 		}
-		return nil
+		n, _ := types.Unalias(t).(*types.Named)
+		return n
+	}
+	target := base(t)
+	if target == nil {
+		return false
+	}
+	seen := map[*types.Named]bool{}
+	var embeds func(st *types.Struct) bool
+	embeds = func(st *types.Struct) bool {
+		for i := range st.NumFields() {
+			f := st.Field(i)
+			if !f.Embedded() {
+				continue
+			}
+			n := base(f.Type())
+			if n == nil || seen[n] {
+				continue
+			}
+			if n.Origin() == target.Origin() {
+				return true
+			}
+			seen[n] = true
+			if inner, ok := n.Underlying().(*types.Struct); ok && embeds(inner) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, obj := range c.info.Defs {
+		tn, ok := obj.(*types.TypeName)
+		if !ok {
+			continue
+		}
+		if st, ok := tn.Type().Underlying().(*types.Struct); ok && embeds(st) {
+			return true
+		}
+	}
+	return false
+}
+
+// implementsContext reports whether t's method set has context.Context's methods (Done is
+// checked by the caller): Deadline() (time.Time, bool), Err() error and Value(any) any. It
+// is checked by signature, as the package need not import context. From a file that is not
+// a test, methods declared in test files do not count: they are not in the package's build.
+func (c *fileCtx) implementsContext(t types.Type) bool {
+	method := func(name string) *types.Signature {
+		obj, _, _ := types.LookupFieldOrMethod(t, false, c.pkg.Types, name)
+		fn, ok := obj.(*types.Func)
+		if !ok || !c.isTest && strings.HasSuffix(c.fset.Position(fn.Pos()).Filename, "_test.go") {
+			return nil
+		}
+		return fn.Type().(*types.Signature)
 	}
 	empty := types.NewInterfaceType(nil, nil).Complete()
 	isAny := func(t types.Type) bool { return types.Identical(types.Unalias(t), empty) }

@@ -36,9 +36,11 @@ func (s *Sim) pollWatches() bool {
 		return false
 	}
 	w := v.(*watches)
+	pending := w.ws
+	w.ws = nil // fire may add watches
 	fired := false
-	keep := w.ws[:0]
-	for _, x := range w.ws {
+	var keep []watch
+	for _, x := range pending {
 		if s.state == running && x.ready() {
 			x.fire()
 			fired = true
@@ -46,7 +48,6 @@ func (s *Sim) pollWatches() bool {
 		}
 		keep = append(keep, x)
 	}
-	clear(w.ws[len(keep):])
-	w.ws = keep
+	w.ws = append(keep, w.ws...)
 	return fired
 }

@@ -184,11 +184,29 @@ func afterFunc(a *afterFuncCtx, ctx Context) (stop func() bool) {
 	a.cancelCtx.propagateCancel(ctx, a, a.inline)
 	return func() bool {
 		stopped := a.started.CompareAndSwap(false, true)
-		if stopped {
+		if stopped && a.stoppableHere() {
 			a.cancel(true, Canceled, nil)
 		}
 		return stopped
 	}
+}
+
+// stoppableHere reports whether the caller may cancel a to unregister it:
+// not when a goroutine of a simulation watches a's parent for it and the
+// caller is outside that simulation (std's timer or native code stopping a
+// registration made on std's behalf), as closing a's Done would wake the
+// watcher from outside (kernel.ErrCrossWake). a is then left registered: f,
+// marked started, never runs, and the watcher ends when the parent is done
+// or with its run.
+func (a *afterFuncCtx) stoppableHere() bool {
+	a.mu.Lock()
+	w := a.watcher
+	a.mu.Unlock()
+	if w == nil {
+		return true
+	}
+	g := kernel.Current()
+	return g != nil && g.Sim() == w
 }
 
 // isUserRegistration reports whether child is UserAfterFunc's registration.
@@ -317,9 +335,18 @@ type cancelCtx struct {
 	// done is created lazily by doneChan (or Done); the first cancel
 	// closes it, or sets it to closedchan if nobody asked for it yet.
 	done *kernel.Chan[struct{}]
-	// stdCause, once cancelled and asked for, is a cancelled std context
-	// carrying cause, for std's context.Cause (see stdCancelCtx).
-	stdCause context.Context
+	// shadow, made when code that was not rewritten first asks for Done or
+	// for std's cancelCtx (shadowCtx), is c as std sees it: a std cancelCtx
+	// whose Done is c's real Done channel, cancelled with c's error and
+	// cause in the call that cancels c (through root). std contexts derived
+	// from c, even beneath std layers that only add values, register with
+	// it as with any std parent, and so are cancelled at that moment.
+	shadow     context.Context
+	shadowStop context.CancelFunc // never called: c's cancellation reaches shadow through root
+	root       *shadowRoot        // shadow's parent
+	// watcher is the simulation of the goroutine propagateCancel started to
+	// watch a parent it cannot register with, if any (see afterFunc's stop).
+	watcher *kernel.Sim
 	// children are the registered child contexts, each with its registration
 	// number, so that cancelling visits them in a replayable order. Set to
 	// nil by the first cancel.
@@ -334,7 +361,7 @@ func (c *cancelCtx) Value(key any) any {
 	case key == &cancelCtxKey:
 		return c
 	case stdCancelKey != nil && key == stdCancelKey:
-		return c.stdCancelCtx()
+		return c.shadowCtx().Value(stdCancelKey)
 	}
 	return value(c.parent(), key)
 }
@@ -355,8 +382,34 @@ func (c *cancelCtx) simDone() *kernel.Chan[struct{}] {
 }
 
 // Done returns a real channel closed together with the simulated one, for
-// code that was not rewritten; DoneOf maps it back.
-func (c *cancelCtx) Done() <-chan struct{} { return NativeDone(c.doneChan()) }
+// code that was not rewritten (the shadow's); DoneOf maps it back.
+func (c *cancelCtx) Done() <-chan struct{} { return c.shadowCtx().Done() }
+
+// shadowCtx returns c's shadow, making it on first use.
+func (c *cancelCtx) shadowCtx() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shadow == nil {
+		c.root = &shadowRoot{done: make(chan struct{})}
+		if c.err != nil {
+			c.root.cancel(c.err, c.cause) // std cancels the shadow at once: it sees root's Done closed
+		}
+		c.shadow, c.shadowStop = context.WithCancel(c.root)
+		registerNative(c.shadow.Done(), c.simDone())
+	}
+	return c.shadow
+}
+
+// cancelShadow cancels c's shadow, if made, and the std contexts registered
+// with it, with c's error and cause. c is cancelled; c.mu is not held.
+func (c *cancelCtx) cancelShadow() {
+	c.mu.Lock()
+	root, err, cause := c.root, c.err, c.cause
+	c.mu.Unlock()
+	if root != nil {
+		root.cancel(err, cause)
+	}
+}
 
 // AfterFunc runs f in the goroutine that cancels c, once c's locks are
 // released (in a new goroutine if c is already done). The standard library
@@ -388,23 +441,6 @@ func stdAfterFunc(ctx Context, f func(), user bool) func() bool {
 	}}, ctx)
 	registered.Store(true)
 	return stop
-}
-
-// stdCancelCtx answers std's context.Cause, which asks for std's private
-// cancelCtx key: nothing while c is not cancelled, then a std cancelCtx
-// carrying c's cause.
-func (c *cancelCtx) stdCancelCtx() any {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err == nil {
-		return nil
-	}
-	if c.stdCause == nil {
-		std, cancel := context.WithCancelCause(context.Background())
-		cancel(c.cause)
-		c.stdCause = std
-	}
-	return c.stdCause.Value(stdCancelKey)
 }
 
 func (c *cancelCtx) Err() error {
@@ -452,6 +488,11 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler, quiet bool) 
 	start := goStart
 	if quiet {
 		start = spawn
+	}
+	if g := kernel.Current(); g != nil {
+		c.mu.Lock()
+		c.watcher = g.Sim()
+		c.mu.Unlock()
 	}
 	start(func() {
 		pdone, cdone := DoneOf(parent).RecvCase(), child.doneChan().RecvCase()
@@ -514,6 +555,7 @@ func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 	if !ok {
 		return // already cancelled
 	}
+	c.cancelShadow()
 	// Outside c.mu, unlike the standard library: a child's cancel may start
 	// a simulated goroutine (AfterFunc), which is a scheduling point.
 	for _, child := range children {
@@ -771,7 +813,7 @@ func value(c Context, key any) any {
 			case key == &cancelCtxKey:
 				return c
 			case stdCancelKey != nil && key == stdCancelKey:
-				return ctx.stdCancelCtx()
+				return ctx.shadowCtx().Value(stdCancelKey)
 			}
 			c = ctx.parent()
 		case withoutCancelCtx:
@@ -784,7 +826,7 @@ func value(c Context, key any) any {
 			case key == &cancelCtxKey:
 				return &ctx.cancelCtx
 			case stdCancelKey != nil && key == stdCancelKey:
-				return ctx.stdCancelCtx()
+				return ctx.shadowCtx().Value(stdCancelKey)
 			}
 			c = ctx.cancelCtx.parent()
 		case backgroundCtx, todoCtx:

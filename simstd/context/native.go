@@ -53,10 +53,14 @@ func NativeDone(done *kernel.Chan[struct{}]) <-chan struct{} {
 	if done == nil {
 		return nil
 	}
-	return kernel.Mirror(done, func(m <-chan struct{}) {
-		natives.Store(m, weak.Make(done))
-		runtime.AddCleanup(done, func(m <-chan struct{}) { natives.Delete(m) }, m)
-	})
+	return kernel.Mirror(done, func(m <-chan struct{}) { registerNative(m, done) })
+}
+
+// registerNative records that the real channel m stands for done, until done
+// is collected.
+func registerNative(m <-chan struct{}, done *kernel.Chan[struct{}]) {
+	natives.Store(m, weak.Make(done))
+	runtime.AddCleanup(done, func(m <-chan struct{}) { natives.Delete(m) }, m)
 }
 
 // natives maps the real channels NativeDone made to their simulated
@@ -153,4 +157,81 @@ func (p *keyProbe) Value(key any) any {
 		return p.val
 	}
 	return nil
+}
+
+// shadowRoot is the parent of a cancelCtx's shadow (see cancelCtx.shadow): a
+// context whose cancellation this package controls. std's WithCancel
+// registers the shadow through AfterFunc, the method std looks for on a
+// parent, and root.cancel runs that registration in the cancelling goroutine.
+type shadowRoot struct {
+	done chan struct{} // closed by cancel; immutable
+
+	mu    sync.Mutex
+	err   error    // nil until cancelled
+	cause error    // the cancellation cause, non-nil once err is
+	fs    []func() // the registered functions; nil once cancelled
+	// stdCause, once cancelled and asked for, is a cancelled std context
+	// carrying cause, for std's context.Cause of the root.
+	stdCause context.Context
+}
+
+func (r *shadowRoot) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (r *shadowRoot) Done() <-chan struct{}       { return r.done }
+
+func (r *shadowRoot) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Value answers only std's cancelCtx key, for context.Cause: nothing while r
+// is not cancelled, then a std cancelCtx carrying r's cause.
+func (r *shadowRoot) Value(key any) any {
+	if stdCancelKey == nil || key != stdCancelKey {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		return nil
+	}
+	if r.stdCause == nil {
+		std, cancel := context.WithCancelCause(context.Background())
+		cancel(r.cause)
+		r.stdCause = std
+	}
+	return r.stdCause.Value(stdCancelKey)
+}
+
+// AfterFunc registers f, std's cancellation of the shadow, to run in cancel.
+// std calls it holding the shadow's lock, which f takes: if r is already
+// cancelled (only in a race, as std checks Done first) f runs in a new
+// goroutine.
+func (r *shadowRoot) AfterFunc(f func()) func() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	r.fs = append(r.fs, f)
+	return func() bool { return false } // the shadow is never removed
+}
+
+// cancel records err and cause, closes Done and runs the registered
+// functions (cancelling the shadow and its std children), once.
+func (r *shadowRoot) cancel(err, cause error) {
+	r.mu.Lock()
+	if r.err != nil {
+		r.mu.Unlock()
+		return
+	}
+	r.err, r.cause = err, cause
+	fs := r.fs
+	r.fs = nil
+	close(r.done)
+	r.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
 }

@@ -302,3 +302,70 @@ func TestStdChildOfUserContext(t *testing.T) {
 	assert.Len(t, hashes, 1)
 	assert.Len(t, counts, 1)
 }
+
+type wrapCtx struct{ Context }
+
+// A std context derived from ours beneath std layers that only add values
+// (std's WithValue, a struct embedding the context) registers with our
+// shadow and is cancelled in the call that cancels ours: one seed replays
+// with one hash and one count of timer wake-ups, and its Err is a deadline's
+// when ours expired (found by review: 16 hashes in 20 replays before).
+func TestStdChildBeneathStdLayers(t *testing.T) {
+	for _, mk := range []struct {
+		name string
+		f    func(Context) Context
+	}{
+		{"std WithValue", func(c Context) Context { return stdctx.WithValue(c, key("k"), 1) }},
+		{"embedding wrapper", func(c Context) Context { return wrapCtx{c} }},
+	} {
+		hashes, counts := map[uint64]bool{}, map[int]bool{}
+		for range 20 {
+			n := 0
+			var err, cause error
+			res := simstd.Run(simstd.Config{Seed: 1}, func() {
+				ours, oc := WithTimeoutCause(Background(), time.Millisecond, errCause)
+				defer oc()
+				child, cancel := stdctx.WithCancel(mk.f(ours))
+				defer cancel()
+				for kernel.Select(false, DoneOf(child).RecvCase(), simtime.After(time.Microsecond).RecvCase()) != 0 {
+					n++
+				}
+				err, cause = child.Err(), stdctx.Cause(child)
+			})
+			require.NoError(t, res.Err, mk.name)
+			assert.Equal(t, DeadlineExceeded, err, mk.name)
+			assert.Equal(t, errCause, cause, mk.name)
+			hashes[res.Hash], counts[n] = true, true
+		}
+		assert.Len(t, hashes, 1, mk.name)
+		assert.Len(t, counts, 1, mk.name)
+	}
+}
+
+// std cancelling its child of a user context type from a native goroutine
+// (its timer, or native code) stops the registration made through the
+// type's AfterFunc without waking the simulated goroutine that watches the
+// parent for it (found by review: the process died with ErrCrossWake).
+func TestStdChildOfUserContextCancelledNatively(t *testing.T) {
+	for seed := range 20 {
+		testStdChildCancelledNatively(t, uint64(seed))
+	}
+}
+
+func testStdChildCancelledNatively(t *testing.T, seed uint64) {
+	res := simstd.Run(simstd.Config{Seed: seed}, func() {
+		parent := custom{done: kernel.NewChan[struct{}](0)}
+		child, cancel := stdctx.WithCancel(parent)
+		simtime.Sleep(time.Millisecond) // the watcher is waiting
+		done := make(chan struct{})
+		go func() { // a native goroutine
+			cancel()
+			close(done)
+		}()
+		<-done
+		assert.Equal(t, Canceled, child.Err())
+		parent.done.Close() // the watcher ends; the stopped registration does nothing
+		simstd.Gosched()
+	})
+	require.NoError(t, res.Err)
+}
