@@ -225,7 +225,7 @@ func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
 		// Done on the value, the other methods on the pointer: *T is the context
 		recv, recvExpr = types.NewPointer(recv), &dst.StarExpr{X: recvExpr}
 	}
-	if obj, _, _ := types.LookupFieldOrMethod(recv, true, c.pkg.Types, "AfterFunc"); obj != nil || !c.implementsContext(recv) || c.embedded(recv) {
+	if obj, _, _ := types.LookupFieldOrMethod(recv, true, c.pkg.Types, "AfterFunc"); obj != nil || !c.implementsContext(recv) || c.embeddable(recv) {
 		return nil
 	}
 	empty := func() *dst.FieldList { return &dst.FieldList{Opening: true, Closing: true} }
@@ -239,53 +239,83 @@ func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
 	return m
 }
 
-// embedded reports whether a struct type of the package embeds t's named type, at any depth:
-// an AfterFunc added to t would be promoted to it, beside or past the methods it has (its
-// Done may come from another embedded field, or another field may have an AfterFunc).
-func (c *fileCtx) embedded(t types.Type) bool {
-	base := func(t types.Type) *types.Named {
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		n, _ := types.Unalias(t).(*types.Named)
-		return n
-	}
-	target := base(t)
+// embeddable reports whether a struct type may embed t's named type, at any depth: an
+// AfterFunc added to t would be promoted to it, beside or past its other methods (its Done may
+// come from another embedded field, or another field may have an AfterFunc). Other packages
+// (external tests included) may embed an exported type or one an alias names, which this
+// package cannot see; for an unexported one every struct type of the package is checked,
+// named or not.
+func (c *fileCtx) embeddable(t types.Type) bool {
+	target := baseNamed(t)
 	if target == nil {
-		return false
+		return true
 	}
-	seen := map[*types.Named]bool{}
-	var embeds func(st *types.Struct) bool
-	embeds = func(st *types.Struct) bool {
-		for i := range st.NumFields() {
-			f := st.Field(i)
-			if !f.Embedded() {
-				continue
-			}
-			n := base(f.Type())
-			if n == nil || seen[n] {
-				continue
-			}
-			if n.Origin() == target.Origin() {
-				return true
-			}
-			seen[n] = true
-			if inner, ok := n.Underlying().(*types.Struct); ok && embeds(inner) {
-				return true
-			}
-		}
-		return false
+	if target.Obj().Exported() {
+		return true
 	}
+	var structs []*types.Struct
 	for _, obj := range c.info.Defs {
-		tn, ok := obj.(*types.TypeName)
-		if !ok {
-			continue
+		if tn, ok := obj.(*types.TypeName); ok && tn.IsAlias() && tn.Exported() && baseNamed(tn.Type()) != nil && baseNamed(tn.Type()).Origin() == target.Origin() {
+			return true // another package may embed it by the alias
 		}
-		if st, ok := tn.Type().Underlying().(*types.Struct); ok && embeds(st) {
+		if obj != nil {
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok {
+				structs = append(structs, st)
+			}
+		}
+	}
+	for _, tv := range c.info.Types {
+		if tv.Type != nil {
+			if st, ok := tv.Type.Underlying().(*types.Struct); ok {
+				structs = append(structs, st)
+			}
+		}
+	}
+	seen := map[*types.Struct]bool{}
+	for _, st := range structs {
+		if embedsNamed(st, target, seen) {
 			return true
 		}
 	}
 	return false
+}
+
+// embedsNamed reports whether st embeds target, or a struct that does; seen holds the
+// structs already looked into.
+func embedsNamed(st *types.Struct, target *types.Named, seen map[*types.Struct]bool) bool {
+	if seen[st] {
+		return false
+	}
+	seen[st] = true
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if !f.Embedded() {
+			if inner, ok := f.Type().Underlying().(*types.Struct); ok && embedsNamed(inner, target, seen) {
+				return true // a field of struct type embedding it: its selectors are checked too
+			}
+			continue
+		}
+		n := baseNamed(f.Type())
+		if n == nil {
+			continue
+		}
+		if n.Origin() == target.Origin() {
+			return true
+		}
+		if inner, ok := n.Underlying().(*types.Struct); ok && embedsNamed(inner, target, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// baseNamed returns the named type t is or points to, or nil.
+func baseNamed(t types.Type) *types.Named {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
 }
 
 // implementsContext reports whether t's method set has context.Context's methods (Done is
@@ -296,7 +326,7 @@ func (c *fileCtx) implementsContext(t types.Type) bool {
 	method := func(name string) *types.Signature {
 		obj, _, _ := types.LookupFieldOrMethod(t, false, c.pkg.Types, name)
 		fn, ok := obj.(*types.Func)
-		if !ok || !c.isTest && strings.HasSuffix(c.fset.Position(fn.Pos()).Filename, "_test.go") {
+		if !ok || !c.isTest && strings.HasSuffix(c.fset.PositionFor(fn.Pos(), false).Filename, "_test.go") {
 			return nil
 		}
 		return fn.Type().(*types.Signature)

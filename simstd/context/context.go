@@ -338,7 +338,7 @@ type cancelCtx struct {
 	// shadow, made when code that was not rewritten first asks for Done or
 	// for std's cancelCtx (shadowCtx), is c as std sees it: a std cancelCtx
 	// whose Done is c's real Done channel, cancelled with c's error and
-	// cause in the call that cancels c (through root). std contexts derived
+	// cause in the call that cancels c (through root, by markCancelled). std contexts derived
 	// from c, even beneath std layers that only add values, register with
 	// it as with any std parent, and so are cancelled at that moment.
 	shadow     context.Context
@@ -395,20 +395,11 @@ func (c *cancelCtx) shadowCtx() context.Context {
 			c.root.cancel(c.err, c.cause) // std cancels the shadow at once: it sees root's Done closed
 		}
 		c.shadow, c.shadowStop = context.WithCancel(c.root)
-		registerNative(c.shadow.Done(), c.simDone())
+		if c.err == nil { // a cancelled one's closed channel maps to closedchan anyway
+			registerNative(c.shadow.Done(), c.simDone())
+		}
 	}
 	return c.shadow
-}
-
-// cancelShadow cancels c's shadow, if made, and the std contexts registered
-// with it, with c's error and cause. c is cancelled; c.mu is not held.
-func (c *cancelCtx) cancelShadow() {
-	c.mu.Lock()
-	root, err, cause := c.root, c.err, c.cause
-	c.mu.Unlock()
-	if root != nil {
-		root.cancel(err, cause)
-	}
 }
 
 // AfterFunc runs f in the goroutine that cancels c, once c's locks are
@@ -555,7 +546,6 @@ func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 	if !ok {
 		return // already cancelled
 	}
-	c.cancelShadow()
 	// Outside c.mu, unlike the standard library: a child's cancel may start
 	// a simulated goroutine (AfterFunc), which is a scheduling point.
 	for _, child := range children {
@@ -582,6 +572,12 @@ func (c *cancelCtx) markCancelled(err, cause error) ([]canceler, bool) {
 		kernel.CloseBy(c.done, kernel.Actor(kernel.Current()))
 	}
 	c.err, c.cause = err, cause
+	if c.root != nil {
+		// Under c.mu, so that std never sees c's Err set and its Cause not
+		// yet: std's code it runs (cancelling the shadow and its std
+		// children) never calls back into c.
+		c.root.cancel(err, cause)
+	}
 	children := make([]canceler, 0, len(c.children))
 	for child := range c.children {
 		children = append(children, child)

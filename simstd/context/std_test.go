@@ -175,11 +175,7 @@ func TestStdDeterminism(t *testing.T) {
 // The table from real Done channels to simulated ones drops a context's
 // entry once the context is collected.
 func TestNativeDoneReleased(t *testing.T) {
-	count := func() (n int) {
-		natives.Range(func(any, any) bool { n++; return true })
-		return n
-	}
-	before := count()
+	before := nativesCount()
 	for range 100 {
 		ctx, _ := WithCancel(Background()) //nolint:govet // never cancelled, on purpose
 		ctx.Done()
@@ -188,7 +184,7 @@ func TestNativeDoneReleased(t *testing.T) {
 	for range 400 { // cleanups run on their own goroutine: bounded generously for busy machines
 		runtime.GC()
 		time.Sleep(5 * time.Millisecond)
-		if count() <= before {
+		if nativesCount() <= before {
 			released = true
 			break
 		}
@@ -368,4 +364,23 @@ func testStdChildCancelledNatively(t *testing.T, seed uint64) {
 		simstd.Gosched()
 	})
 	require.NoError(t, res.Err)
+}
+
+// A context cancelled before anything asked for its real Done channel adds
+// nothing to the table of real channels (found by review: every such Done
+// registered the shared closed channel, a cleanup that never runs).
+func TestDoneAfterCancelNotRegistered(t *testing.T) {
+	before := nativesCount()
+	for range 100 {
+		ctx, cancel := WithCancel(Background())
+		cancel()
+		assert.True(t, stdDone(ctx))
+	}
+	assert.LessOrEqual(t, nativesCount(), before)
+}
+
+// nativesCount returns the number of entries in the table of real channels.
+func nativesCount() (n int) {
+	natives.Range(func(any, any) bool { n++; return true })
+	return n
 }
