@@ -12,7 +12,8 @@ import (
 
 // rewriteChans routes channels through simstd: every channel type becomes *simstd.Chan[T]
 // (direction dropped; the results of Done methods excepted, see rewriteCtxDone) and make,
-// send, receive, comma-ok receive, close, len, cap and range become calls on it. Channel operations that are select cases belong to rewriteSelect.
+// send, receive, comma-ok receive, close, len, cap and range become calls on it. Channel
+// operations that are select cases belong to rewriteSelect.
 func rewriteChans(c *fileCtx) {
 	comm := commOps(c.file)
 	dst.Inspect(c.file, func(n dst.Node) bool {

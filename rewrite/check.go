@@ -458,8 +458,8 @@ func (c *fileCtx) foreignFunc(call *ast.CallExpr) *types.Func {
 	return fn
 }
 
-// tupleSpread reports whether call passes the results of a call as its arguments (f(g())):
-// they cannot be converted one by one.
+// tupleSpread reports whether call passes the results of a call as its arguments (f(g())),
+// which cannot be rewritten one by one.
 func (c *fileCtx) tupleSpread(call *ast.CallExpr) bool {
 	if len(call.Args) != 1 {
 		return false

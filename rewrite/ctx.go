@@ -96,8 +96,8 @@ func translatedPath(path string) string {
 }
 
 // stdTyped lists the shimmed packages whose API keeps std's types: their types are aliases of
-// std's and their functions take std contexts. To the checks and the context bridge they are
-// packages that are not simulated.
+// std's and their functions take std contexts. To the checks they are packages that are not
+// simulated.
 var stdTyped = map[string]bool{"log/slog": true, "context": true}
 
 // pathMap maps the import paths of the original program to those of the variant.

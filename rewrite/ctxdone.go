@@ -26,8 +26,9 @@ import (
 //	func (c *C) SimgenDone() *simstd.Chan[struct{}] { body }
 //	func (simgenR *C) Done() <-chan struct{} { return context.NativeDone(simgenR.SimgenDone()) }
 //
-// NativeDone's real channel closes with the simulated one; ChanOf maps it back. A type that
-// implements context.Context and has no AfterFunc also gets
+// NativeDone's real channel closes with the simulated one; ChanOf maps it back. An unexported
+// type that implements context.Context, has no AfterFunc and is embedded by no struct type of
+// the package (see afterFuncTwin) also gets
 //
 //	func (simgenR *C) AfterFunc(f func()) func() bool { return context.UserAfterFunc(simgenR, f) }
 //
@@ -158,6 +159,14 @@ func (c *fileCtx) defOf(id *dst.Ident) types.Object {
 	return c.info.Defs[a]
 }
 
+// nativeDoneChan returns a <-chan struct{} type expression that stays a std channel in the
+// variant: the result type of a Done method.
+func (c *fileCtx) nativeDoneChan() *dst.ChanType {
+	ch := &dst.ChanType{Dir: dst.RECV, Value: &dst.StructType{Fields: &dst.FieldList{Opening: true, Closing: true}}}
+	c.nativeChans[ch] = true
+	return ch
+}
+
 // keepResult marks the channel type of ft's single result native.
 func (c *fileCtx) keepResult(ft *dst.FuncType) {
 	if ch, ok := ft.Results.List[0].Type.(*dst.ChanType); ok {
@@ -182,10 +191,8 @@ func (c *fileCtx) isDoneDecl(fd *dst.FuncDecl) bool {
 // doneTwin returns the Done method that stands beside fd, renamed SimgenDone, for std and
 // native code: it returns NativeDone of SimgenDone's channel.
 func (c *fileCtx) doneTwin(fd *dst.FuncDecl) *dst.FuncDecl {
-	ch := &dst.ChanType{Dir: dst.RECV, Value: &dst.StructType{Fields: &dst.FieldList{Opening: true, Closing: true}}}
-	c.nativeChans[ch] = true
 	ft := &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true},
-		Results: &dst.FieldList{List: []*dst.Field{{Type: ch}}}}
+		Results: &dst.FieldList{List: []*dst.Field{{Type: c.nativeDoneChan()}}}}
 	simDone := &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(twinRecv), Sel: dst.NewIdent("SimgenDone")}}
 	return c.twin(fd, "Done", ft, &dst.CallExpr{Fun: simstdFunc("context.NativeDone"), Args: []dst.Expr{simDone}})
 }
@@ -212,8 +219,9 @@ func (c *fileCtx) twin(fd *dst.FuncDecl, name string, ft *dst.FuncType, result d
 }
 
 // afterFuncTwin returns the AfterFunc method for the receiver of fd, a Done method renamed
-// SimgenDone, or nil when the receiver type is not a context.Context or already has an
-// AfterFunc (a method or a field, at any depth).
+// SimgenDone (on the pointer when only the pointer is a context), or nil when the receiver
+// type is not a context.Context, already has an AfterFunc (a method or a field, at any
+// depth), or may be embedded (see embeddable).
 func (c *fileCtx) afterFuncTwin(fd *dst.FuncDecl) *dst.FuncDecl {
 	fn, ok := c.defOf(fd.Name).(*types.Func)
 	if !ok {

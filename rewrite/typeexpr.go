@@ -182,9 +182,7 @@ func (c *fileCtx) interfaceExpr(it *types.Interface) (dst.Expr, error) {
 		}
 		if isDoneSig(m.Name(), m.Type().(*types.Signature)) {
 			// a Done method keeps context.Context's signature (rewriteCtxDone)
-			ch := &dst.ChanType{Dir: dst.RECV, Value: &dst.StructType{Fields: &dst.FieldList{Opening: true, Closing: true}}}
-			c.nativeChans[ch] = true
-			ft.Results.List[0].Type = ch
+			ft.Results.List[0].Type = c.nativeDoneChan()
 		}
 		ft.Func = false
 		fl.List = append(fl.List, &dst.Field{Names: []*dst.Ident{dst.NewIdent(m.Name())}, Type: ft})

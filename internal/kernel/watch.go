@@ -37,9 +37,9 @@ func (s *Sim) pollWatches() bool {
 	}
 	w := v.(*watches)
 	pending := w.ws
-	w.ws = nil // fire may add watches
+	w.ws = nil // fire may add watches, to a new slice
 	fired := false
-	var keep []watch
+	keep := pending[:0]
 	for _, x := range pending {
 		if s.state == running && x.ready() {
 			x.fire()
@@ -48,6 +48,7 @@ func (s *Sim) pollWatches() bool {
 		}
 		keep = append(keep, x)
 	}
+	clear(pending[len(keep):])
 	w.ws = append(keep, w.ws...)
 	return fired
 }

@@ -209,6 +209,10 @@ func (a *afterFuncCtx) stoppableHere() bool {
 	return g != nil && g.Sim() == w
 }
 
+// isStdCancelKey reports whether key is std's cancelCtx key (see
+// stdCancelKey): std asks for it to find its cancelCtx beneath a context.
+func isStdCancelKey(key any) bool { return stdCancelKey != nil && key == stdCancelKey }
+
 // isUserRegistration reports whether child is UserAfterFunc's registration.
 func isUserRegistration(child canceler) bool {
 	a, ok := child.(*afterFuncCtx)
@@ -338,9 +342,10 @@ type cancelCtx struct {
 	// shadow, made when code that was not rewritten first asks for Done or
 	// for std's cancelCtx (shadowCtx), is c as std sees it: a std cancelCtx
 	// whose Done is c's real Done channel, cancelled with c's error and
-	// cause in the call that cancels c (through root, by markCancelled). std contexts derived
-	// from c, even beneath std layers that only add values, register with
-	// it as with any std parent, and so are cancelled at that moment.
+	// cause in the call that cancels c (through root, by markCancelled).
+	// std contexts derived from c, even beneath std layers that only add
+	// values, register with it as with any std parent, and so are cancelled
+	// at that moment.
 	shadow     context.Context
 	shadowStop context.CancelFunc // never called: c's cancellation reaches shadow through root
 	root       *shadowRoot        // shadow's parent
@@ -360,7 +365,7 @@ func (c *cancelCtx) Value(key any) any {
 	switch {
 	case key == &cancelCtxKey:
 		return c
-	case stdCancelKey != nil && key == stdCancelKey:
+	case isStdCancelKey(key):
 		return c.shadowCtx().Value(stdCancelKey)
 	}
 	return value(c.parent(), key)
@@ -404,9 +409,10 @@ func (c *cancelCtx) shadowCtx() context.Context {
 
 // AfterFunc runs f in the goroutine that cancels c, once c's locks are
 // released (in a new goroutine if c is already done). The standard library
-// looks for this method: through it, a std context derived from c is
-// cancelled at the moment c is, instead of by a native goroutine watching
-// Done a moment later.
+// looks for this method when it does not find its own cancelCtx beneath a
+// parent: std children of c find the shadow instead, unless stdCancelKey
+// could not be probed, and then this method keeps their cancellation at the
+// moment c is cancelled rather than a moment later, from a native goroutine.
 func (c *cancelCtx) AfterFunc(f func()) func() bool { return stdAfterFunc(c, f, false) }
 
 // UserAfterFunc is the AfterFunc method simgen gives the variant of a user
@@ -778,8 +784,9 @@ func (c *valueCtx) String() string {
 // doneChan is the parent's simulated Done channel.
 func (c *valueCtx) doneChan() *kernel.Chan[struct{}] { return DoneOf(c.Context) }
 
-// AfterFunc is cancelCtx's, for std contexts derived from c: that of the
-// cancelCtx beneath c, else a registration with the parent.
+// AfterFunc is cancelCtx's, for std contexts derived from c that find no
+// shadow beneath it (a user context type beneath, or no stdCancelKey): that
+// of the cancelCtx beneath c, else a registration with the parent.
 func (c *valueCtx) AfterFunc(f func()) func() bool {
 	if p, ok := parentCancelCtx(c); ok {
 		return p.AfterFunc(f)
@@ -808,12 +815,12 @@ func value(c Context, key any) any {
 			switch {
 			case key == &cancelCtxKey:
 				return c
-			case stdCancelKey != nil && key == stdCancelKey:
+			case isStdCancelKey(key):
 				return ctx.shadowCtx().Value(stdCancelKey)
 			}
 			c = ctx.parent()
 		case withoutCancelCtx:
-			if key == &cancelCtxKey || stdCancelKey != nil && key == stdCancelKey {
+			if key == &cancelCtxKey || isStdCancelKey(key) {
 				return nil // a Cause lookup must not see past WithoutCancel
 			}
 			c = ctx.c
@@ -821,7 +828,7 @@ func value(c Context, key any) any {
 			switch {
 			case key == &cancelCtxKey:
 				return &ctx.cancelCtx
-			case stdCancelKey != nil && key == stdCancelKey:
+			case isStdCancelKey(key):
 				return ctx.shadowCtx().Value(stdCancelKey)
 			}
 			c = ctx.cancelCtx.parent()

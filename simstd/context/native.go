@@ -46,8 +46,8 @@ func ChanOf(done <-chan struct{}) *kernel.Chan[struct{}] {
 }
 
 // NativeDone returns a real channel closed when done is, for code that was
-// not rewritten: what the variant of a Done() <-chan struct{} method returns
-// (and this package's contexts' Done). ChanOf maps it back to done. Only the
+// not rewritten: what the variant of a Done() <-chan struct{} method returns.
+// ChanOf maps it back to done. Only the
 // close reaches the real channel, as a Done channel is only ever closed.
 func NativeDone(done *kernel.Chan[struct{}]) <-chan struct{} {
 	if done == nil {
@@ -187,7 +187,7 @@ func (r *shadowRoot) Err() error {
 // Value answers only std's cancelCtx key, for context.Cause: nothing while r
 // is not cancelled, then a std cancelCtx carrying r's cause.
 func (r *shadowRoot) Value(key any) any {
-	if stdCancelKey == nil || key != stdCancelKey {
+	if !isStdCancelKey(key) {
 		return nil
 	}
 	r.mu.Lock()
