@@ -7,11 +7,14 @@ BENCH_COUNT ?= 6
 
 all: test
 
-## test: everything CI runs (vet, then every package's tests, then the fast third-party subset)
+## test: everything CI runs (vet, then every package's tests, then the fast third-party subset).
+## example/bank's own test is left out of the native run: the package has a deliberate race that
+## plain go test shows only under load (tests/bank_test.go checks that simgen finds it; make
+## demo-bank runs it natively on purpose).
 test:
 	$(GO) vet ./...
 	$(GO) run ./cmd/simgen gen --check --out example/raft/sim ./example/raft
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/example/bank$$')
 	$(GO) test -count=3 ./tests/conformance
 	$(GO) run ./cmd/simgen test ./tests/conformance --seeds 1-50
 	$(GO) run ./cmd/simgen test ./tests/stdnet --seeds 1-20 --check-determinism
